@@ -1,0 +1,65 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { ConfigCache } from './config/config-cache';
+import type { ConfigSource } from './config/config-source';
+import { FileConfigSource } from './config/file-source';
+import { SettingsError, type GatewaySettings } from './config/settings';
+import { AccountCredentialResolver, type AssumeRoleStrategy } from './credentials/credential-resolver';
+import { healthz } from './endpoints/healthz';
+import { inference } from './endpoints/inference';
+import { listModels } from './endpoints/models';
+import type { Endpoint, GatewayServices } from './endpoints/services';
+import { GatewayError } from './http/errors';
+import { requestContext } from './http/middlewares/request-context';
+import { responseFinalizer } from './http/middlewares/response-finalizer';
+import type { GatewayLambdaContext } from './http/request-context';
+import type { GatewayResponse } from './http/response';
+import { Router } from './http/router';
+import { PathPrefixPolicy } from './routing/path-prefix';
+import { chatCompletions } from './surfaces/chat-completions';
+import { Forwarder } from './upstream/forward';
+
+/** Optional replacements, for tests and for the sources added by later features. */
+export interface ServiceOverrides {
+  readonly configSource?: ConfigSource;
+  readonly assumeRole?: AssumeRoleStrategy;
+}
+
+const assumeRoleUnavailable: AssumeRoleStrategy = () => {
+  throw new GatewayError(501, 'unavailable', 'assume_role_unavailable', 'This gateway build cannot assume customer roles.');
+};
+
+/** Creates the process-wide services from settings (once per Lambda instance). */
+export function createServices(settings: GatewaySettings, overrides: ServiceOverrides = {}): GatewayServices {
+  const source = overrides.configSource ?? (settings.configFile ? new FileConfigSource(settings.configFile) : undefined);
+  if (!source) throw new SettingsError('No configuration source: set GATEWAY_CONFIG_FILE or GATEWAY_CONFIG_SECRET_ID.');
+  return {
+    settings,
+    config: new ConfigCache(source, settings.configTtlSeconds),
+    credentials: new AccountCredentialResolver(overrides.assumeRole ?? assumeRoleUnavailable),
+    forwarder: new Forwarder(settings, new PathPrefixPolicy(settings.openaiV1PrefixModels)),
+  };
+}
+
+/** The route table: SPEC section 1. */
+export function createRouter(): Router<Endpoint> {
+  return new Router<Endpoint>([
+    { pattern: '/healthz', methods: { GET: healthz } },
+    { pattern: '/v1/models', methods: { GET: listModels } },
+    { pattern: '/v1/chat/completions', methods: { POST: inference(chatCompletions) } },
+  ]);
+}
+
+/** The streaming Lambda handler: middy composition only. */
+export function createHandler(services: GatewayServices) {
+  const router = createRouter();
+  const route = async (_event: APIGatewayProxyEventV2, context: GatewayLambdaContext): Promise<GatewayResponse> => {
+    const ctx = context.gateway;
+    const { handler, params } = router.match(ctx.request.method, ctx.request.path);
+    return handler(ctx, services, params);
+  };
+  return middy<APIGatewayProxyEventV2, GatewayResponse, Error, GatewayLambdaContext>({ streamifyResponse: true })
+    .use(requestContext({ metricsNamespace: services.settings.metricsNamespace }))
+    .use(responseFinalizer())
+    .handler(route);
+}

@@ -1,0 +1,66 @@
+import { ConfigurationUnavailableError } from '../http/errors';
+import type { ConfigSource } from './config-source';
+import { GatewayConfig } from './gateway-config';
+import { ConfigValidationError, parseConfigDocument } from './validate';
+
+const MS_PER_SECOND = 1000;
+
+/** Loads a validated configuration from a source and keeps it for a TTL. */
+export class ConfigCache {
+  private current: GatewayConfig | undefined;
+  private loadedAt = 0;
+  private refreshing: Promise<GatewayConfig> | undefined;
+  private lastFailure: string | undefined;
+
+  public constructor(
+    private readonly source: ConfigSource,
+    private readonly ttlSeconds: number,
+    private readonly log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+  ) {}
+
+  /**
+   * The configuration to serve with. Once it is older than the TTL, a refresh starts and the held
+   * document is served meanwhile; a refresh that fails or is invalid keeps the last good document.
+   * Only with no good document ever loaded does a caller wait, and get a 503 if loading fails.
+   */
+  public async get(now: number = Date.now()): Promise<GatewayConfig> {
+    if (this.current) {
+      if (now - this.loadedAt >= this.ttlSeconds * MS_PER_SECOND) void this.refresh().catch(() => undefined);
+      return this.current;
+    }
+    try {
+      return await this.refresh();
+    } catch (error) {
+      throw new ConfigurationUnavailableError(error);
+    }
+  }
+
+  /** Loads now (collapsing concurrent calls into one read). */
+  public refresh(): Promise<GatewayConfig> {
+    this.refreshing ??= this.load().finally(() => {
+      this.refreshing = undefined;
+    });
+    return this.refreshing;
+  }
+
+  private async load(): Promise<GatewayConfig> {
+    try {
+      const text = await this.source.read();
+      const config = this.current && this.current.version === GatewayConfig.versionOf(text) ? this.current : new GatewayConfig(parseConfigDocument(text, this.source.description), text);
+      this.current = config;
+      this.loadedAt = Date.now();
+      this.lastFailure = undefined;
+      return config;
+    } catch (error) {
+      // Log a failure once per distinct cause, never the document's content.
+      const summary = error instanceof ConfigValidationError ? error.message : `could not read ${this.source.description}: ${(error as Error).name}: ${(error as Error).message}`;
+      if (summary !== this.lastFailure) {
+        this.lastFailure = summary;
+        this.log(JSON.stringify({ level: 'WARN', message: this.current ? 'configuration refresh failed; keeping the last good document' : 'configuration load failed', error: summary }));
+      }
+      // Retry after another TTL rather than on every request.
+      if (this.current) this.loadedAt = Date.now();
+      throw error;
+    }
+  }
+}

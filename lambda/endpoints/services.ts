@@ -1,0 +1,17 @@
+import type { ConfigCache } from '../config/config-cache';
+import type { GatewaySettings } from '../config/settings';
+import type { CredentialResolver } from '../credentials/credential-resolver';
+import type { RequestContext } from '../http/request-context';
+import type { GatewayResponse } from '../http/response';
+import type { Forwarder } from '../upstream/forward';
+
+/** The process-wide parts every endpoint may use, created once per Lambda instance. */
+export interface GatewayServices {
+  readonly settings: GatewaySettings;
+  readonly config: ConfigCache;
+  readonly credentials: CredentialResolver;
+  readonly forwarder: Forwarder;
+}
+
+/** An endpoint: one request in, one response out. */
+export type Endpoint = (ctx: RequestContext, services: GatewayServices, params: Readonly<Record<string, string>>) => Promise<GatewayResponse>;

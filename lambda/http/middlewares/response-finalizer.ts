@@ -1,0 +1,53 @@
+import { Readable } from 'node:stream';
+import type { MiddlewareObj, Request } from '@middy/core';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import { AuthenticationError, toGatewayError } from '../errors';
+import type { GatewayLambdaContext } from '../request-context';
+import { jsonResponse, type GatewayResponse } from '../response';
+
+type MiddyRequest = Request<APIGatewayProxyEventV2, GatewayResponse>;
+
+/**
+ * Turns errors into the surface's error format with a real status, adds `x-request-id` and
+ * `Server-Timing`, and writes the request's record when the body has been sent (in streaming mode
+ * `after` runs before the body goes out, so the record waits for the body's end).
+ */
+export function responseFinalizer(): MiddlewareObj<APIGatewayProxyEventV2, GatewayResponse> {
+  const finalize = (request: MiddyRequest): void => {
+    const ctx = (request.context as GatewayLambdaContext).gateway;
+    const response = request.response!;
+    const { record } = ctx;
+    record.status = response.statusCode;
+    const headers: Record<string, string> = { ...response.headers, 'x-request-id': record.requestId };
+    const timing = record.serverTiming();
+    if (timing) headers['server-timing'] = timing;
+    const body = response.body instanceof Readable ? response.body : Readable.from([Buffer.from(response.body)]);
+    let ended = false;
+    const end = (): void => {
+      if (ended) return;
+      ended = true;
+      record.finish();
+    };
+    body.once('end', end);
+    body.once('close', end);
+    body.once('error', end);
+    request.response = { statusCode: response.statusCode, headers, body };
+  };
+
+  return {
+    after: (request) => finalize(request),
+    onError: (request) => {
+      const ctx = (request.context as GatewayLambdaContext).gateway;
+      const error = toGatewayError(request.error);
+      if (!ctx) throw request.error; // the event could not even be read: let the runtime answer
+      if (error.status >= 500 && error.code === 'internal_error') {
+        const cause = error.cause as Error | undefined;
+        process.stderr.write(`${JSON.stringify({ level: 'ERROR', requestId: ctx.record.requestId, message: 'unhandled error', error: cause?.name ?? 'Error', stack: cause?.stack?.split('\n').slice(1, 6).join(' | ') })}\n`);
+      }
+      ctx.record.error = error.code;
+      if (request.error instanceof AuthenticationError) ctx.record.authFailed = true;
+      request.response = jsonResponse(error.status, ctx.errorFormat.body(error), { ...error.headers });
+      finalize(request);
+    },
+  };
+}

@@ -1,0 +1,105 @@
+import type { IncomingMessage } from 'node:http';
+import { Readable } from 'node:stream';
+import { ErrorKind, GatewayError, UpstreamError } from './errors';
+import type { ApiSurface, ExchangeObserver } from '../surfaces/surface';
+
+/** How a relayed stream ended, for the request's record. */
+export interface StreamOutcome {
+  /** An error code when the stream ended with an in-band error. */
+  readonly error?: string;
+  /** Milliseconds from the relay's start to the first byte it produced. */
+  readonly firstByteMs?: number;
+}
+
+export interface RelayOptions {
+  readonly idleTimeoutMs: number;
+  readonly onEnd: (outcome: StreamOutcome) => void;
+}
+
+/** No upstream byte arrived for too long. */
+export class StreamIdleTimeoutError extends UpstreamError {
+  public override readonly name: string = 'StreamIdleTimeoutError';
+  public constructor(idleMs: number) {
+    super(504, ErrorKind.timeout, 'stream_idle_timeout', `Bedrock Mantle sent nothing for ${idleMs} ms; the stream was ended.`);
+  }
+}
+
+/** The upstream stream ended before its terminal event. */
+export class StreamTruncatedError extends UpstreamError {
+  public override readonly name: string = 'StreamTruncatedError';
+  public constructor(cause?: unknown) {
+    super(502, ErrorKind.upstream, 'stream_interrupted', 'The stream from Bedrock Mantle was interrupted before it finished.', { cause });
+  }
+}
+
+const LF = 0x0a;
+
+/** Index just past the blank line ending the first complete SSE event in `buf` at or after `from`, or -1. */
+function eventEnd(buf: Buffer, from: number): number {
+  let i = buf.indexOf(LF, from);
+  while (i !== -1) {
+    const next = buf[i + 1];
+    if (next === LF) return i + 2;
+    if (next === 0x0d && buf[i + 2] === LF) return i + 3;
+    i = buf.indexOf(LF, i + 1);
+  }
+  return -1;
+}
+
+/**
+ * Relays an upstream SSE stream event by event through the surface's observer, pulling only as fast
+ * as the client takes it (Readable.from over an async generator keeps backpressure). Bytes the
+ * observer does not rewrite pass untouched. A failure, a stall or a truncated stream ends it with the
+ * surface's in-band error event and a clean end: it never pretends to have finished.
+ */
+export function relaySse(upstream: IncomingMessage, surface: ApiSurface, observer: ExchangeObserver, options: RelayOptions): Readable {
+  const startedAt = performance.now();
+  let firstByteMs: number | undefined;
+  let idleTimer: NodeJS.Timeout | undefined;
+  const armIdle = (): void => {
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(() => upstream.destroy(new StreamIdleTimeoutError(options.idleTimeoutMs)), options.idleTimeoutMs);
+  };
+
+  async function* events(): AsyncGenerator<Buffer> {
+    let pending: Buffer = Buffer.alloc(0);
+    let failure: GatewayError | undefined;
+    armIdle();
+    try {
+      for await (const chunk of upstream) {
+        armIdle();
+        pending = pending.length ? Buffer.concat([pending, chunk as Buffer]) : (chunk as Buffer);
+        let start = 0;
+        let end = eventEnd(pending, 0);
+        const out: Buffer[] = [];
+        while (end !== -1) {
+          const replaced = observer.event(pending.subarray(start, end));
+          if (replaced) out.push(replaced);
+          start = end;
+          end = eventEnd(pending, start);
+        }
+        pending = start === 0 ? pending : pending.subarray(start);
+        if (out.length) {
+          firstByteMs ??= performance.now() - startedAt;
+          yield out.length === 1 ? out[0]! : Buffer.concat(out);
+        }
+      }
+      if (pending.length && pending.toString('utf8').trim()) {
+        const replaced = observer.event(Buffer.concat([pending, Buffer.from('\n\n')]));
+        if (replaced) yield replaced;
+      }
+      if (!observer.completed()) failure = new StreamTruncatedError();
+    } catch (error) {
+      failure = error instanceof GatewayError ? error : new StreamTruncatedError(error);
+    } finally {
+      clearTimeout(idleTimer);
+    }
+    if (failure) {
+      firstByteMs ??= performance.now() - startedAt;
+      yield surface.inBandError(failure);
+    }
+    options.onEnd({ ...(failure ? { error: failure.code } : {}), ...(firstByteMs === undefined ? {} : { firstByteMs }) });
+  }
+
+  return Readable.from(events(), { objectMode: false });
+}

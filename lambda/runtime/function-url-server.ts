@@ -1,0 +1,233 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  DEFAULT_STREAM_CONTENT_TYPE,
+  HTTP_INTEGRATION_CONTENT_TYPE,
+  LocalResponseStream,
+  PRELUDE_DELIMITER,
+  type StreamingHandler,
+} from './awslambda';
+
+/** Lambda's own limit on a Function URL request payload. */
+export const FUNCTION_URL_MAX_REQUEST_BYTES = 6 * 1024 * 1024;
+/** Lambda's maximum function timeout, used for `getRemainingTimeInMillis`. */
+export const DEFAULT_FUNCTION_TIMEOUT_MS = 900_000;
+
+const TEXT_CONTENT = /^(text\/|application\/(json|x-www-form-urlencoded|xml|javascript)|.*\+json)/i;
+
+export interface FunctionUrlServerOptions {
+  readonly handler: StreamingHandler;
+  readonly port?: number;
+  readonly host?: string;
+  readonly functionTimeoutMs?: number;
+}
+
+/** A running local Function URL. */
+export interface RunningServer {
+  readonly url: string;
+  readonly server: Server;
+  close(): Promise<void>;
+}
+
+/** Builds the payload v2.0 event Lambda hands to a function behind a Function URL. */
+export function toFunctionUrlEvent(req: IncomingMessage, body: Buffer, requestId: string): Record<string, unknown> {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  const rawPath = q === -1 ? url : url.slice(0, q);
+  const rawQueryString = q === -1 ? '' : url.slice(q + 1);
+  const headers: Record<string, string> = {};
+  const cookies: string[] = [];
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    if (name === 'cookie') cookies.push(...String(value).split(/;\s*/));
+    else headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const isText = body.length === 0 || TEXT_CONTENT.test(headers['content-type'] ?? '');
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath,
+    rawQueryString,
+    ...(cookies.length ? { cookies } : {}),
+    headers,
+    queryStringParameters: rawQueryString ? Object.fromEntries(new URLSearchParams(rawQueryString)) : undefined,
+    requestContext: {
+      accountId: 'anonymous',
+      apiId: 'local',
+      domainName: headers['host'] ?? 'localhost',
+      domainPrefix: 'local',
+      http: { method: req.method ?? 'GET', path: rawPath, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      requestId,
+      routeKey: '$default',
+      stage: '$default',
+      time: now.toISOString(),
+      timeEpoch: now.getTime(),
+    },
+    body: body.length === 0 ? undefined : isText ? body.toString('utf8') : body.toString('base64'),
+    isBase64Encoded: body.length !== 0 && !isText,
+  };
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size > limit ? undefined : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * Relays what the function writes to the HTTP client. With the integration content type, the bytes
+ * up to the 8 NUL delimiter are the JSON prelude (status, headers, cookies); without one, Lambda
+ * answers 200 with the stream's content type. Writes after the client left are dropped, as on Lambda.
+ */
+class ResponseRelay {
+  private head: Buffer[] = [];
+  private headLength = 0;
+  private started = false;
+
+  public constructor(
+    private readonly res: ServerResponse,
+    private readonly stream: LocalResponseStream,
+    private readonly requestId: string,
+  ) {}
+
+  public write(chunk: Buffer, done: (error?: Error | null) => void): void {
+    if (this.started) return this.forward(chunk, done);
+    if (this.stream.getContentType() !== HTTP_INTEGRATION_CONTENT_TYPE) {
+      this.start(200, { 'content-type': this.stream.getContentType() }, []);
+      return this.forward(chunk, done);
+    }
+    this.head.push(chunk);
+    this.headLength += chunk.length;
+    const all = Buffer.concat(this.head, this.headLength);
+    const at = all.indexOf(PRELUDE_DELIMITER);
+    if (at === -1) return done();
+    let prelude: { statusCode?: number; headers?: Record<string, string>; cookies?: string[] } = {};
+    try {
+      prelude = JSON.parse(all.subarray(0, at).toString('utf8'));
+    } catch {
+      // Lambda answers 502 for a prelude it cannot read.
+      this.start(502, { 'content-type': 'application/json' }, []);
+      this.res.end(JSON.stringify({ message: 'Internal Server Error' }));
+      return done();
+    }
+    this.start(prelude.statusCode ?? 200, prelude.headers ?? {}, prelude.cookies ?? []);
+    this.head = [];
+    const rest = all.subarray(at + PRELUDE_DELIMITER.length);
+    return rest.length ? this.forward(rest, done) : done();
+  }
+
+  /** The function finished (or failed) without writing anything: Lambda still answers. */
+  public finish(failed: boolean): void {
+    if (!this.started) {
+      if (failed) {
+        this.start(502, { 'content-type': 'application/json' }, []);
+        this.res.end(JSON.stringify({ message: 'Internal Server Error' }));
+        return;
+      }
+      // Headers set with HttpResponseStream.from are lost when nothing was written.
+      this.start(200, { 'content-type': DEFAULT_STREAM_CONTENT_TYPE }, []);
+    }
+    if (failed) this.res.destroy();
+    else this.res.end();
+  }
+
+  private start(status: number, headers: Record<string, string>, cookies: string[]): void {
+    this.started = true;
+    if (this.res.destroyed) return;
+    this.res.statusCode = status;
+    for (const [name, value] of Object.entries(headers)) this.res.setHeader(name, value);
+    if (cookies.length) this.res.setHeader('set-cookie', cookies);
+    if (!this.res.hasHeader('x-amzn-requestid')) this.res.setHeader('x-amzn-requestid', this.requestId);
+    this.res.flushHeaders();
+  }
+
+  private forward(chunk: Buffer, done: (error?: Error | null) => void): void {
+    if (this.res.destroyed || this.res.writableEnded) return done();
+    if (this.res.write(chunk)) return done();
+    // Backpressure: the function's next write waits until the client has taken this one.
+    const resume = (): void => {
+      this.res.off('drain', resume);
+      this.res.off('close', resume);
+      done();
+    };
+    this.res.once('drain', resume);
+    this.res.once('close', resume);
+  }
+}
+
+/**
+ * A local Function URL: each HTTP request becomes a payload v2.0 event for the streaming handler,
+ * and what the handler writes reaches the client chunk by chunk as it is written.
+ */
+export async function startFunctionUrlServer(options: FunctionUrlServerOptions): Promise<RunningServer> {
+  const timeoutMs = options.functionTimeoutMs ?? DEFAULT_FUNCTION_TIMEOUT_MS;
+  const server = createServer((req, res) => {
+    void invoke(req, res);
+  });
+  server.keepAliveTimeout = 65_000;
+
+  async function invoke(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const requestId = randomUUID();
+    const body = await readBody(req, FUNCTION_URL_MAX_REQUEST_BYTES).catch(() => undefined);
+    if (body === undefined) {
+      res.writeHead(413, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'Request must be smaller than 6291456 bytes for the InvokeFunction operation' }));
+      return;
+    }
+    const deadline = Date.now() + timeoutMs;
+    const context = {
+      awsRequestId: requestId,
+      functionName: 'mantle-gateway-local',
+      functionVersion: '$LATEST',
+      invokedFunctionArn: 'arn:aws:lambda:local:000000000000:function:mantle-gateway-local',
+      memoryLimitInMB: '1024',
+      logGroupName: '/aws/lambda/mantle-gateway-local',
+      logStreamName: 'local',
+      callbackWaitsForEmptyEventLoop: false,
+      getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    };
+    let relay: ResponseRelay | undefined;
+    const stream = new LocalResponseStream((chunk, done) => relay!.write(chunk, done));
+    relay = new ResponseRelay(res, stream, requestId);
+    let failed = false;
+    try {
+      await options.handler(toFunctionUrlEvent(req, body, requestId), stream, context);
+    } catch (error) {
+      failed = true;
+      process.stderr.write(`function error: ${(error as Error)?.name ?? 'Error'}: ${(error as Error)?.message ?? String(error)}\n`);
+    }
+    if (!stream.writableFinished && !failed) {
+      await new Promise<void>((resolve) => {
+        if (stream.writableFinished) return resolve();
+        stream.once('finish', () => resolve());
+        stream.once('error', () => resolve());
+        stream.once('close', () => resolve());
+      });
+    }
+    relay.finish(failed);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}`,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,48 @@
+/**
+ * Fault injection, driven by an `x_sim` object in the request body (unknown fields pass through the
+ * gateway untouched, so a test can steer the simulator through it).
+ */
+export interface FaultSpec {
+  /** Answer with this status and a Mantle-style error body. */
+  readonly status?: number;
+  /** With `status`: only the first N requests carrying the same `key` fail. */
+  readonly failFirst?: number;
+  readonly key?: string;
+  /** Retry-After header (seconds) on the error. */
+  readonly retryAfter?: number;
+  /** Wait before answering at all. */
+  readonly delayMs?: number;
+  /** Wait between stream events. */
+  readonly eventDelayMs?: number;
+  /** Destroy the connection after this many stream events. */
+  readonly resetAfterEvents?: number;
+  /** Stop sending (keeping the connection open) after this many stream events. */
+  readonly stallAfterEvents?: number;
+  /** Insert a malformed frame after the first event. */
+  readonly malformedFrame?: boolean;
+  /** Report this many prompt tokens as read from the cache. */
+  readonly cachedTokens?: number;
+  /** Report this many prompt tokens as written to the cache (Messages). */
+  readonly cacheWriteTokens?: number;
+}
+
+/** The fault spec of a body, if any. */
+export function faultOf(body: Record<string, unknown>): FaultSpec {
+  const spec = body.x_sim;
+  return spec && typeof spec === 'object' && !Array.isArray(spec) ? (spec as FaultSpec) : {};
+}
+
+/** Counts failures per key for `failFirst`. */
+export class FaultCounter {
+  private readonly counts = new Map<string, number>();
+
+  /** True when this request should fail. */
+  public shouldFail(spec: FaultSpec): boolean {
+    if (spec.status === undefined) return false;
+    if (spec.failFirst === undefined) return true;
+    const key = spec.key ?? '';
+    const n = this.counts.get(key) ?? 0;
+    this.counts.set(key, n + 1);
+    return n < spec.failFirst;
+  }
+}

@@ -1,0 +1,213 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { chatCompletion, type SimulatedAnswer } from './chat';
+import { SimulatorCredentials } from './credentials';
+import { FaultCounter, faultOf, type FaultSpec } from './faults';
+import { SIMULATED_CREATED_SECONDS } from './chat';
+import { SIMULATED_MODEL_BY_ID, SIMULATED_MODELS, type SimulatedModel } from './models';
+import { SignatureError, verifySigV4 } from './sigv4-verify';
+
+/** Mantle's SigV4 service name. */
+export const SIMULATOR_SIGNING_SERVICE = 'bedrock-mantle';
+const BERM_BODY = { error: { code: 'access_denied', message: 'Berm is not enabled for this account', param: null, type: 'permission_denied_error' } };
+
+/** One request the simulator received, for tests to inspect. */
+export interface SimulatedRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly region: string;
+  readonly auth: { readonly type: 'sigv4'; readonly accessKeyId: string; readonly sessionToken?: string } | { readonly type: 'bearer' };
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: Record<string, unknown> | undefined;
+}
+
+export interface SimulatorOptions {
+  readonly port?: number;
+  readonly host?: string;
+  readonly credentials?: SimulatorCredentials;
+  /** Delay between stream events (ms); 0 for tests and benchmarks. */
+  readonly eventDelayMs?: number;
+  /** The region of requests authenticated with a bearer key (SigV4 requests carry theirs). */
+  readonly bearerRegion?: string;
+  /** How many requests to keep in `requests`. */
+  readonly keepRequests?: number;
+}
+
+type Json = Record<string, any>;
+type Api = 'chat' | 'responses' | 'messages';
+
+class HttpError extends Error {
+  public constructor(
+    public readonly status: number,
+    public readonly body: unknown,
+    public readonly headers: Record<string, string> = {},
+  ) {
+    super(`HTTP ${status}`);
+  }
+}
+
+const openaiError = (status: number, message: string, type: string, code: string | null = null): HttpError => new HttpError(status, { error: { message, type, param: null, code } });
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A local stand-in for Bedrock Mantle: the same paths and prefixes (with Berm refusals for models
+ * that need `/openai/v1`), SigV4 (`bedrock-mantle`) and bearer-key checks, deterministic answers
+ * with usage, the real SSE sequences, and fault injection.
+ */
+export class MantleSimulator {
+  public readonly credentials: SimulatorCredentials;
+  public readonly requests: SimulatedRequest[] = [];
+  private server: Server | undefined;
+  private readonly faults = new FaultCounter();
+  private counter = 0;
+
+  public constructor(private readonly options: SimulatorOptions = {}) {
+    this.credentials = options.credentials ?? new SimulatorCredentials();
+  }
+
+  /** Starts listening; resolves with the base URL. */
+  public async start(): Promise<string> {
+    const server = createServer((req, res) => void this.handle(req, res));
+    server.keepAliveTimeout = 65_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', () => resolve());
+    });
+    this.server = server;
+    const { port } = server.address() as AddressInfo;
+    return `http://${this.options.host ?? '127.0.0.1'}:${port}`;
+  }
+
+  public close(): Promise<void> {
+    const server = this.server;
+    if (!server) return Promise.resolve();
+    return new Promise((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
+  }
+
+  /** The requests received on a path (newest last). */
+  public requestsTo(path: string): SimulatedRequest[] {
+    return this.requests.filter((r) => r.path === path);
+  }
+
+  private nextId(prefix: string): string {
+    this.counter++;
+    return `${prefix}${String(this.counter).padStart(6, '0')}`;
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const raw = Buffer.concat(chunks);
+      const rawUrl = req.url ?? '/';
+      const path = rawUrl.split('?')[0]!;
+      const { region, auth } = this.authenticate(req, rawUrl, raw);
+      let body: Json | undefined;
+      if (raw.length) {
+        try {
+          body = JSON.parse(raw.toString('utf8')) as Json;
+        } catch {
+          throw openaiError(400, 'Invalid JSON body', 'invalid_request_error');
+        }
+      }
+      this.requests.push({ method: req.method ?? 'GET', path, region, auth, headers: req.headers, body });
+      if (this.requests.length > (this.options.keepRequests ?? 1000)) this.requests.shift();
+      const answer = await this.route(req.method ?? 'GET', path, body ?? {}, region);
+      await this.send(res, answer, faultOf(body ?? {}));
+    } catch (error) {
+      if (error instanceof HttpError) {
+        if (!res.headersSent) res.writeHead(error.status, { 'content-type': 'application/json', ...error.headers }).end(JSON.stringify(error.body));
+        return;
+      }
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'simulator failure', type: 'api_error' } }));
+      else res.destroy();
+    }
+  }
+
+  private authenticate(req: IncomingMessage, rawUrl: string, body: Buffer): Pick<SimulatedRequest, 'region' | 'auth'> {
+    const authorization = req.headers.authorization ?? '';
+    if (authorization.startsWith('Bearer ')) {
+      if (!this.credentials.apiKeys.has(authorization.slice(7).trim())) throw openaiError(401, 'The API key is invalid.', 'authentication_error', 'invalid_api_key');
+      return { region: this.options.bearerRegion ?? 'us-east-1', auth: { type: 'bearer' } };
+    }
+    if (authorization.startsWith('AWS4-HMAC-SHA256')) {
+      try {
+        const verified = verifySigV4({ method: req.method ?? 'GET', rawUrl, headers: req.headers, body }, this.credentials, SIMULATOR_SIGNING_SERVICE);
+        return { region: verified.region, auth: { type: 'sigv4', accessKeyId: verified.accessKeyId, ...(verified.sessionToken ? { sessionToken: verified.sessionToken } : {}) } };
+      } catch (error) {
+        if (error instanceof SignatureError) {
+          throw openaiError(error.status, `User is not authorized: ${error.message} (principal arn:aws:iam::123456789012:user/simulated)`, 'permission_denied_error', 'access_denied');
+        }
+        throw error;
+      }
+    }
+    throw openaiError(401, 'Missing authentication: sign the request with SigV4 (service bedrock-mantle) or send a Bedrock API key.', 'authentication_error', 'missing_authentication');
+  }
+
+  private model(body: Json, prefix: string, api: Api): SimulatedModel {
+    const id = body.model;
+    const model = typeof id === 'string' ? SIMULATED_MODEL_BY_ID.get(id) : undefined;
+    if (!model) throw openaiError(404, `The model '${String(id)}' does not exist or is not available in this region.`, 'invalid_request_error', 'model_not_found');
+    if (api !== 'messages') {
+      if (model.openaiV1 && prefix === '/v1') throw new HttpError(401, BERM_BODY);
+      if (!model.openaiV1 && prefix === '/openai/v1') throw openaiError(404, `The model '${model.id}' isn't supported on this route.`, 'invalid_request_error', 'unsupported_route');
+    }
+    if (!model.apis.includes(api)) {
+      const path = api === 'chat' ? '/v1/chat/completions' : api === 'responses' ? '/v1/responses' : '/v1/messages';
+      throw openaiError(400, `The model does not support the '${path}' API.`, 'invalid_request_error', 'unsupported_api');
+    }
+    return model;
+  }
+
+  private async route(method: string, path: string, body: Json, _region: string): Promise<SimulatedAnswer> {
+    const m = /^(\/v1|\/openai\/v1)(\/.*)$/.exec(path);
+    const prefix = m?.[1];
+    const rest = m?.[2];
+    if (prefix && rest === '/models' && method === 'GET') {
+      return { json: { object: 'list', data: SIMULATED_MODELS.map((model) => ({ id: model.id, object: 'model', created: SIMULATED_CREATED_SECONDS, owned_by: 'system' })) } };
+    }
+    if (prefix && rest === '/chat/completions' && method === 'POST') {
+      const model = this.model(body, prefix, 'chat');
+      this.failIfAsked(body);
+      return chatCompletion(body, model, this.nextId('chatcmpl-sim'), Number(faultOf(body).cachedTokens ?? 0));
+    }
+    throw openaiError(404, `No route for ${method} ${path}`, 'invalid_request_error', 'not_found');
+  }
+
+  private failIfAsked(body: Json): void {
+    const spec = faultOf(body);
+    if (!this.faults.shouldFail(spec)) return;
+    const status = spec.status!;
+    const type = status === 429 ? 'rate_limit_error' : status >= 500 ? 'api_error' : 'invalid_request_error';
+    const message = status === 429 ? 'Too many tokens, please wait before trying again.' : `Simulated failure ${status}.`;
+    throw new HttpError(status, { error: { message, type, param: null, code: status === 429 ? 'throttling' : 'simulated' } }, spec.retryAfter !== undefined ? { 'retry-after': String(spec.retryAfter) } : {});
+  }
+
+  private async send(res: ServerResponse, answer: SimulatedAnswer, fault: FaultSpec): Promise<void> {
+    if (fault.delayMs) await sleep(fault.delayMs);
+    const requestId = `sim-${this.counter}`;
+    if (!answer.events) {
+      res.writeHead(200, { 'content-type': 'application/json', 'x-amzn-requestid': requestId }).end(JSON.stringify(answer.json));
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-amzn-requestid': requestId });
+    const delay = fault.eventDelayMs ?? this.options.eventDelayMs ?? 0;
+    let sent = 0;
+    for (const event of answer.events) {
+      if (fault.resetAfterEvents !== undefined && sent >= fault.resetAfterEvents) {
+        res.socket?.resetAndDestroy();
+        return;
+      }
+      if (fault.stallAfterEvents !== undefined && sent >= fault.stallAfterEvents) return; // keep the connection open, send nothing more
+      if (delay) await sleep(delay);
+      if (!res.write(event)) await new Promise((resolve) => res.once('drain', resolve));
+      sent++;
+      if (fault.malformedFrame && sent === 1) res.write('data: {"message": "malformed frame\n\n');
+    }
+    res.end();
+  }
+}

@@ -1,0 +1,111 @@
+import type { ResolvedModel } from '../config/gateway-config';
+import { openaiErrorFormat } from './error-format';
+import { setTopLevelFields } from './json-splice';
+import { openaiDataErrorFrame, openaiProjectHeader } from './openai-common';
+import { sseData, sseFrame } from './sse';
+import type { ApiSurface, ExchangeObserver, JsonObject, PreparedExchange } from './surface';
+import { tokenCount, type Usage } from './usage';
+
+const HAS_USAGE_OBJECT = /"usage"\s*:\s*\{/;
+const HAS_REASONING = /"reasoning"\s*:/;
+
+type Choice = { message?: JsonObject; delta?: JsonObject };
+
+/** Chat Completions usage: `prompt_tokens` already includes the cached ones. */
+export function chatUsage(usage: unknown): Usage | undefined {
+  if (!usage || typeof usage !== 'object') return undefined;
+  const u = usage as Record<string, any>;
+  return {
+    inputTokens: tokenCount(u.prompt_tokens),
+    cachedInputTokens: tokenCount(u.prompt_tokens_details?.cached_tokens),
+    cacheWriteTokens: 0,
+    outputTokens: tokenCount(u.completion_tokens),
+    reasoningTokens: tokenCount(u.completion_tokens_details?.reasoning_tokens),
+  };
+}
+
+/** Offers Mantle's `reasoning` also as `reasoning_content`, the field OpenAI-compatible clients read. */
+function mirrorReasoning(choices: unknown, field: 'message' | 'delta'): boolean {
+  if (!Array.isArray(choices)) return false;
+  let changed = false;
+  for (const choice of choices as Choice[]) {
+    const part = choice?.[field];
+    if (part && typeof part.reasoning === 'string' && part.reasoning_content === undefined) {
+      part.reasoning_content = part.reasoning;
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+class ChatObserver implements ExchangeObserver {
+  private seen: Usage | undefined;
+  private done = false;
+
+  public constructor(private readonly clientWantsUsage: boolean) {}
+
+  public json(body: Buffer): Buffer {
+    let parsed: JsonObject;
+    try {
+      parsed = JSON.parse(body.toString('utf8')) as JsonObject;
+    } catch {
+      return body;
+    }
+    this.seen = chatUsage(parsed.usage) ?? this.seen;
+    return mirrorReasoning(parsed.choices, 'message') ? Buffer.from(JSON.stringify(parsed)) : body;
+  }
+
+  public event(raw: Buffer): Buffer | null {
+    // Cheap scans first: most chunks carry neither usage nor reasoning and pass untouched.
+    const text = raw.toString('utf8');
+    const usage = HAS_USAGE_OBJECT.test(text);
+    const reasoning = HAS_REASONING.test(text);
+    if (!usage && !reasoning) {
+      if (text.includes('[DONE]') && sseData(raw) === '[DONE]') this.done = true;
+      return raw;
+    }
+    const data = sseData(raw);
+    if (data === undefined || data === '[DONE]') return raw;
+    let chunk: JsonObject;
+    try {
+      chunk = JSON.parse(data) as JsonObject;
+    } catch {
+      return raw;
+    }
+    if (usage) this.seen = chatUsage(chunk.usage) ?? this.seen;
+    const choices = chunk.choices;
+    if (usage && !this.clientWantsUsage && Array.isArray(choices) && choices.length === 0) return null;
+    return reasoning && mirrorReasoning(choices, 'delta') ? sseFrame(JSON.stringify(chunk)) : raw;
+  }
+
+  public usage(): Usage | undefined {
+    return this.seen;
+  }
+
+  public completed(): boolean {
+    return this.done;
+  }
+}
+
+/** POST /v1/chat/completions → `{P}/chat/completions`. */
+export const chatCompletions: ApiSurface = {
+  api: 'chat',
+  operation: 'chat',
+  errorFormat: openaiErrorFormat,
+  usesOpenAIPrefix: true,
+  upstreamPath: (prefix) => `${prefix}/chat/completions`,
+  upstreamHeaders: openaiProjectHeader,
+  prepare(body: JsonObject, raw: Buffer, model: ResolvedModel): PreparedExchange {
+    const stream = body.stream === true;
+    const fields: Record<string, unknown> = { model: model.model.modelId };
+    let clientWantsUsage = true;
+    if (stream) {
+      // Mantle is always asked for usage so cost is recorded; the client sees the usage chunk only if it asked.
+      const options = body.stream_options && typeof body.stream_options === 'object' ? (body.stream_options as JsonObject) : {};
+      clientWantsUsage = options.include_usage === true;
+      if (!clientWantsUsage) fields.stream_options = { ...options, include_usage: true };
+    }
+    return { body: setTopLevelFields(raw, fields), stream, observer: new ChatObserver(clientWantsUsage) };
+  },
+  inBandError: openaiDataErrorFrame,
+};

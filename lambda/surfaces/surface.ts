@@ -1,0 +1,60 @@
+import type { ResolvedModel } from '../config/gateway-config';
+import type { GatewayError } from '../http/errors';
+import type { ErrorFormat } from './error-format';
+import type { Usage } from './usage';
+
+/** The OpenAI-compatible path prefixes on Mantle. */
+export const OpenAIPrefix = { v1: '/v1', openaiV1: '/openai/v1' } as const;
+export type OpenAIPrefix = (typeof OpenAIPrefix)[keyof typeof OpenAIPrefix];
+
+/** The surface names used in records and in a model's `apis` list (count_tokens belongs to messages). */
+export type SurfaceApi = 'chat' | 'responses' | 'messages';
+
+/** A request body as parsed JSON. */
+export type JsonObject = Record<string, unknown>;
+
+/**
+ * Watches one upstream answer on its way to the client. It may rewrite what passes (a JSON body or an
+ * SSE event) and it collects usage. Pass-through returns the same bytes it was given.
+ */
+export interface ExchangeObserver {
+  /** A non-streamed 2xx body; returns the bytes the client receives. */
+  json(body: Buffer): Buffer;
+  /** One complete SSE event (with its blank-line terminator); returns the bytes to send, or null to drop it. */
+  event(raw: Buffer): Buffer | null;
+  /** Usage seen so far (complete once the answer ended). */
+  usage(): Usage | undefined;
+  /** True once the stream's own terminal event passed (`[DONE]`, `message_stop`, `response.completed`…). */
+  completed(): boolean;
+}
+
+/** What a surface prepares for one upstream call. */
+export interface PreparedExchange {
+  readonly body: Buffer;
+  readonly stream: boolean;
+  readonly observer: ExchangeObserver;
+}
+
+/**
+ * One API surface (Chat Completions, Responses, Messages, count_tokens): everything that differs
+ * between them, so the forwarding code stays generic.
+ */
+export interface ApiSurface {
+  readonly api: SurfaceApi;
+  /** For records: `chat`, `responses`, `messages` or `count_tokens`. */
+  readonly operation: string;
+  readonly errorFormat: ErrorFormat;
+  /** True when the model's `/v1` vs `/openai/v1` prefix applies (the OpenAI surfaces). */
+  readonly usesOpenAIPrefix: boolean;
+  /** The Mantle path, given the model's prefix. */
+  upstreamPath(prefix: OpenAIPrefix): string;
+  /** Headers this surface adds upstream (beyond the forwarded client headers). */
+  upstreamHeaders(model: ResolvedModel, clientHeaders: Readonly<Record<string, string>>): Record<string, string>;
+  /**
+   * Rewrites the body for Mantle (the model id, and what the surface needs) and starts an observer.
+   * `json` is the parsed form of `raw`; the rewrite edits `raw` so the rest stays byte for byte.
+   */
+  prepare(json: JsonObject, raw: Buffer, model: ResolvedModel): PreparedExchange;
+  /** The in-band SSE error event for a failure after the first byte. */
+  inBandError(error: GatewayError): Buffer;
+}

@@ -1,0 +1,97 @@
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { ErrorKind, UpstreamError } from '../http/errors';
+
+/** Keep-alive agents: a warm Lambda reuses its TLS connections to Mantle. */
+const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: Infinity });
+const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: Infinity });
+
+/** A request to send, already authorised. */
+export interface SendRequest {
+  readonly method: string;
+  readonly url: URL;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Buffer;
+  readonly connectTimeoutMs: number;
+  readonly firstByteTimeoutMs: number;
+}
+
+/** The connection failed before the request was sent: safe to retry. */
+export class UpstreamConnectError extends UpstreamError {
+  public override readonly name: string = 'UpstreamConnectError';
+  public constructor(cause: unknown) {
+    super(502, ErrorKind.upstream, 'upstream_unreachable', 'Could not reach Bedrock Mantle.', { cause });
+  }
+}
+
+/** The request was sent but no answer came in time: it may be billed, so it is never retried. */
+export class UpstreamFirstByteTimeoutError extends UpstreamError {
+  public override readonly name: string = 'UpstreamFirstByteTimeoutError';
+  public constructor(timeoutMs: number) {
+    super(504, ErrorKind.timeout, 'upstream_timeout', `Bedrock Mantle did not answer within ${timeoutMs} ms.`);
+  }
+}
+
+/**
+ * Sends one HTTP request and resolves with the response head; the body streams from the returned
+ * message. Redirects are never followed (a 3xx is returned as it is).
+ */
+export function send(req: SendRequest): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const secure = req.url.protocol === 'https:';
+    const outgoing = (secure ? httpsRequest : httpRequest)({
+      method: req.method,
+      hostname: req.url.hostname.replace(/^\[|\]$/g, ''),
+      port: req.url.port || (secure ? 443 : 80),
+      path: req.url.pathname + req.url.search,
+      headers: { ...req.headers, 'content-length': String(req.body.length) },
+      agent: secure ? httpsAgent : httpAgent,
+    });
+    let connected = false;
+    let connectTimer: NodeJS.Timeout | undefined;
+    let firstByteTimer: NodeJS.Timeout | undefined;
+    const clear = (): void => {
+      clearTimeout(connectTimer);
+      clearTimeout(firstByteTimer);
+    };
+    outgoing.once('socket', (socket) => {
+      // A reused keep-alive socket is already connected.
+      if (!socket.connecting) {
+        connected = true;
+        return;
+      }
+      connectTimer = setTimeout(() => outgoing.destroy(new Error(`connect timeout after ${req.connectTimeoutMs} ms`)), req.connectTimeoutMs);
+      socket.once(secure ? 'secureConnect' : 'connect', () => {
+        connected = true;
+        clearTimeout(connectTimer);
+      });
+    });
+    outgoing.once('finish', () => {
+      firstByteTimer = setTimeout(() => {
+        outgoing.destroy();
+        reject(new UpstreamFirstByteTimeoutError(req.firstByteTimeoutMs));
+      }, req.firstByteTimeoutMs);
+    });
+    outgoing.once('response', (res) => {
+      clear();
+      resolve(res);
+    });
+    outgoing.once('error', (error) => {
+      clear();
+      reject(connected ? new UpstreamError(502, ErrorKind.upstream, 'upstream_connection_lost', 'The connection to Bedrock Mantle failed.', { cause: error }) : new UpstreamConnectError(error));
+    });
+    outgoing.end(req.body);
+  });
+}
+
+/** Reads a (small) body fully, up to a cap. */
+export async function readBody(message: IncomingMessage, capBytes = 1024 * 1024): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of message) {
+    const buf = chunk as Buffer;
+    if (size < capBytes) chunks.push(buf);
+    size += buf.length;
+  }
+  return Buffer.concat(chunks).subarray(0, capBytes);
+}

@@ -1,0 +1,65 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createHandler, createServices, type ServiceOverrides } from '../../lambda/app';
+import { settingsFromEnv } from '../../lambda/config/settings';
+import type { StreamingHandler } from '../../lambda/runtime/awslambda';
+import { startFunctionUrlServer, type RunningServer } from '../../lambda/runtime/function-url-server';
+import { MantleSimulator, type SimulatorOptions } from '../../lambda/simulator/server';
+import { testConfig, type TestTokens } from './test-config';
+
+/** A gateway behind the local Function URL runtime, in front of a fresh simulator. */
+export interface LocalGateway {
+  readonly url: string;
+  readonly simulator: MantleSimulator;
+  readonly tokens: TestTokens;
+  readonly configFile: string;
+  /** The EMF lines the gateway wrote. */
+  readonly records: () => Record<string, any>[];
+  close(): Promise<void>;
+}
+
+export interface LocalGatewayOptions {
+  /** Extra environment for settingsFromEnv (SPEC section 10 variables). */
+  readonly env?: Record<string, string>;
+  readonly simulator?: SimulatorOptions;
+  /** Edits the test configuration before it is written. */
+  readonly editConfig?: (doc: ReturnType<typeof testConfig>['document']) => void;
+  readonly overrides?: ServiceOverrides;
+}
+
+/** Starts a simulator and a gateway configured by `testConfig()`, every account pointed at the simulator. */
+export async function startLocalGateway(options: LocalGatewayOptions = {}): Promise<LocalGateway> {
+  const simulator = new MantleSimulator(options.simulator);
+  const simulatorUrl = await simulator.start();
+  const { document, tokens } = testConfig();
+  options.editConfig?.(document);
+  const dir = mkdtempSync(join(tmpdir(), 'mgw-test-'));
+  const configFile = join(dir, 'gateway.json');
+  writeFileSync(configFile, JSON.stringify(document, null, 2));
+  const settings = settingsFromEnv({ GATEWAY_CONFIG_FILE: configFile, GATEWAY_SIMULATOR_ENDPOINT: simulatorUrl, ...options.env });
+  const lines: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  const handler = createHandler(createServices(settings, options.overrides)) as unknown as StreamingHandler;
+  const server: RunningServer = await startFunctionUrlServer({ handler });
+  const spy = jest.spyOn(process.stdout, 'write').mockImplementation(((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    if (text.startsWith('{"_aws"')) {
+      lines.push(...text.split('\n').filter(Boolean));
+      return true;
+    }
+    return write(chunk as string, ...(rest as []));
+  }) as typeof process.stdout.write);
+  return {
+    url: server.url,
+    simulator,
+    tokens,
+    configFile,
+    records: () => lines.map((l) => JSON.parse(l) as Record<string, any>),
+    close: async () => {
+      spy.mockRestore();
+      await server.close();
+      await simulator.close();
+    },
+  };
+}
