@@ -1,0 +1,78 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { generateToken } from '../../auth/tokens';
+import { FileDocumentStore } from '../../config/document-store';
+import { DEV_ACCESS_KEY_ID, DEV_API_KEY, DEV_SECRET_ACCESS_KEY } from '../../simulator/credentials';
+import { parseFlags } from '../args';
+import { documentText } from '../document-io';
+import { newSigningKey } from '../starter-document';
+import { DEFAULT_SERVE_PORT, portOf, startLocal, untilSignal } from './serve';
+import type { Command } from './command';
+
+/** Where `npm run dev` keeps its configuration (git-ignored). */
+export const DEV_DIRECTORY = '.dev';
+const DEV_SUBJECT = 'user:dev@example.com';
+
+/** The example configuration of `npm run dev`: simulator-backed accounts, one admin token. */
+export function devDocument(tokenId: string, tokenHash: string): Record<string, unknown> {
+  return {
+    version: 1,
+    signingKey: newSigningKey(),
+    admins: [DEV_SUBJECT],
+    teams: {},
+    tokens: [{ id: tokenId, hash: tokenHash, subject: DEV_SUBJECT, name: 'npm run dev', createdAt: new Date().toISOString(), expiresAt: null, revoked: false }],
+    accounts: [
+      {
+        name: 'dev',
+        region: 'us-east-1',
+        auth: { type: 'access-key', accessKeyId: DEV_ACCESS_KEY_ID, secretAccessKey: DEV_SECRET_ACCESS_KEY },
+        collaborators: [{ subject: '*', role: 'user' }],
+        models: [
+          { modelId: 'openai.gpt-oss-120b' },
+          { modelId: 'openai.gpt-5.5' },
+          { name: 'claude-sonnet', modelId: 'anthropic.claude-sonnet-4-6', apis: ['messages'] },
+        ],
+      },
+      {
+        name: 'dev-key',
+        region: 'us-west-2',
+        auth: { type: 'api-key', apiKey: DEV_API_KEY },
+        collaborators: [{ subject: '*', role: 'user' }],
+        models: [{ modelId: 'openai.gpt-oss-20b' }],
+      },
+    ],
+  };
+}
+
+export const devCommand: Command = {
+  name: 'dev',
+  summary: 'serve --simulate with an example configuration and a ready token (npm run dev)',
+  help: `Usage: mantle-gateway dev [--port 8787]
+
+Writes ${DEV_DIRECTORY}/gateway.json (an example configuration with a fresh token), starts the
+gateway with the Mantle simulator, and prints the token and a curl line. No AWS account needed.`,
+  async run(args, output) {
+    const { values } = parseFlags(args, { port: { type: 'string' } });
+    if (values.help) return output.out(devCommand.help), 0;
+    await mkdir(DEV_DIRECTORY, { recursive: true });
+    const file = join(DEV_DIRECTORY, 'gateway.json');
+    const made = generateToken();
+    await new FileDocumentStore(file).write(documentText(devDocument(made.id, made.hash)), undefined);
+    const local = await startLocal({ config: file, port: portOf(values.port, DEFAULT_SERVE_PORT), host: '127.0.0.1', simulate: true, simulatorEventDelayMs: 20 });
+    const url = local.gateway.url;
+    output.out(`Mantle Gateway (dev) on ${url}, backed by the Mantle simulator on ${local.simulatorUrl}`);
+    output.out(`Configuration: ${file}`);
+    output.out(`Token: ${made.token}`);
+    output.out('');
+    output.out('Try it:');
+    output.out(`  curl -s ${url}/v1/chat/completions -H "Authorization: Bearer ${made.token}" -H "content-type: application/json" \\`);
+    output.out(`    -d '{"model":"dev/gpt-oss-120b","messages":[{"role":"user","content":"Hello"}]}'`);
+    output.out('');
+    output.out(`  OpenAI SDK:    new OpenAI({ baseURL: "${url}/v1", apiKey: "<token>" })`);
+    output.out(`  Anthropic SDK: new Anthropic({ baseURL: "${url}", apiKey: "<token>" })`);
+    output.out('Press Ctrl+C to stop.');
+    await untilSignal();
+    await local.close();
+    return 0;
+  },
+};

@@ -1,0 +1,100 @@
+import { createHandler, createServices } from '../../app';
+import { settingsFromEnv } from '../../config/settings';
+import { installAwsLambdaGlobal, type StreamingHandler } from '../../runtime/awslambda';
+import { startFunctionUrlServer, type RunningServer } from '../../runtime/function-url-server';
+import { MantleSimulator } from '../../simulator/server';
+import { parseFlags, STORE_FLAGS, storeFrom } from '../args';
+import { UsageError } from '../cli-errors';
+import { readDocument } from '../document-io';
+import type { CliOutput } from '../output';
+import type { Command } from './command';
+
+/** The default port of `serve`. */
+export const DEFAULT_SERVE_PORT = 8787;
+
+/** A running local gateway (and its simulator, with --simulate). */
+export interface LocalDeployment {
+  readonly gateway: RunningServer;
+  readonly simulatorUrl?: string;
+  close(): Promise<void>;
+}
+
+/** Starts the Lambda handler behind the local Function URL emulator. */
+export async function startLocal(options: {
+  readonly config?: string;
+  readonly secretId?: string;
+  readonly port: number;
+  readonly host: string;
+  readonly simulate: boolean;
+  readonly simulatorEventDelayMs?: number;
+}): Promise<LocalDeployment> {
+  let simulator: MantleSimulator | undefined;
+  let simulatorUrl: string | undefined;
+  if (options.simulate) {
+    simulator = new MantleSimulator({ eventDelayMs: options.simulatorEventDelayMs ?? 0 });
+    simulatorUrl = await simulator.start();
+  }
+  const env = { ...process.env };
+  delete env.GATEWAY_CONFIG_FILE;
+  delete env.GATEWAY_CONFIG_SECRET_ID;
+  if (options.config) env.GATEWAY_CONFIG_FILE = options.config;
+  if (options.secretId) env.GATEWAY_CONFIG_SECRET_ID = options.secretId;
+  if (simulatorUrl) env.GATEWAY_SIMULATOR_ENDPOINT = simulatorUrl;
+  installAwsLambdaGlobal();
+  const handler = createHandler(createServices(settingsFromEnv(env))) as unknown as StreamingHandler;
+  const gateway = await startFunctionUrlServer({ handler, port: options.port, host: options.host });
+  return {
+    gateway,
+    ...(simulatorUrl ? { simulatorUrl } : {}),
+    close: async () => {
+      await gateway.close();
+      await simulator?.close();
+    },
+  };
+}
+
+/** Resolves when the process is asked to stop. */
+export function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+  });
+}
+
+/** Parses `--port`. */
+export function portOf(value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535 (got "${value}").`);
+  return port;
+}
+
+export async function runServe(args: readonly string[], output: CliOutput): Promise<number> {
+  const { values } = parseFlags(args, { ...STORE_FLAGS, port: { type: 'string' }, host: { type: 'string' }, simulate: { type: 'boolean' } });
+  if (values.help) return output.out(serveCommand.help), 0;
+  const store = storeFrom(values);
+  // Refuse to start on a configuration that cannot serve, saying why.
+  await readDocument(store);
+  const local = await startLocal({
+    ...(values.config ? { config: values.config } : {}),
+    ...(values['secret-id'] ? { secretId: values['secret-id'] } : {}),
+    port: portOf(values.port, DEFAULT_SERVE_PORT),
+    host: values.host ?? '127.0.0.1',
+    simulate: values.simulate === true,
+  });
+  output.err(`Mantle Gateway listening on ${local.gateway.url}${local.simulatorUrl ? ` (Mantle simulator on ${local.simulatorUrl})` : ''}`);
+  await untilSignal();
+  await local.close();
+  return 0;
+}
+
+export const serveCommand: Command = {
+  name: 'serve',
+  summary: 'run the gateway locally behind a Function URL emulator',
+  help: `Usage: mantle-gateway serve [--config FILE | --secret-id ID] [--port 8787] [--host 127.0.0.1] [--simulate]
+
+Runs the Lambda handler behind a local Function URL emulator that keeps Lambda's response
+streaming semantics. --simulate also starts the Mantle simulator and points every account that
+has no "endpoint" at it (no AWS account needed).`,
+  run: runServe,
+};

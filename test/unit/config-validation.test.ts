@@ -1,0 +1,99 @@
+import { ConfigValidationError, parseConfigDocument } from '../../lambda/config/validate';
+import { endpointProblem } from '../../lambda/config/endpoint-rule';
+import { testConfig } from '../helpers/test-config';
+
+function problemsOf(doc: unknown): string[] {
+  try {
+    parseConfigDocument(JSON.stringify(doc), 'test');
+  } catch (error) {
+    if (error instanceof ConfigValidationError) return [...error.problems];
+    throw error;
+  }
+  return [];
+}
+
+describe('configuration validation', () => {
+  it('accepts the test configuration and fills defaults', () => {
+    const doc = parseConfigDocument(JSON.stringify(testConfig().document), 'test');
+    expect(doc.accounts[0]!.models[0]!.route).toBe('auto');
+  });
+
+  it('lists every problem by JSON path', () => {
+    const { document } = testConfig();
+    const doc = JSON.parse(JSON.stringify(document));
+    doc.signingKey = 'c2hvcnQ=';
+    doc.accounts[0].region = 'mars-1';
+    doc.accounts[0].auth = { type: 'assume-role', roleArn: 'not-an-arn', sessionDurationSeconds: 60 };
+    doc.accounts[1].models[0].apis = ['chat', 'chat'];
+    const problems = problemsOf(doc);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^\$\.signingKey: must be base64 of at least 32/),
+        expect.stringMatching(/^\$\.accounts\[0\]\.region: /),
+        expect.stringMatching(/^\$\.accounts\[0\]\.auth\.roleArn: must be an IAM role ARN/),
+        expect.stringMatching(/^\$\.accounts\[0\]\.auth\.sessionDurationSeconds: /),
+        expect.stringMatching(/^\$\.accounts\[1\]\.models\[0\]\.apis: must not repeat an API/),
+      ]),
+    );
+    expect(problems.length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('refuses a document without a signing key, saying so', () => {
+    const { document } = testConfig();
+    const { signingKey: _omit, ...rest } = document;
+    expect(problemsOf(rest)).toEqual([expect.stringMatching(/^\$\.signingKey: /)]);
+  });
+
+  it('refuses duplicate account and model names and undefined teams', () => {
+    const { document } = testConfig();
+    const doc = JSON.parse(JSON.stringify(document));
+    doc.accounts[2].name = 'sim';
+    doc.accounts[0].models.push({ modelId: 'openai.gpt-oss-120b' });
+    doc.accounts[1].collaborators.push({ subject: 'team:nobody', role: 'user' });
+    const problems = problemsOf(doc);
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        '$.accounts[2].name: duplicate name "sim"',
+        '$.accounts[0].models[7].name: duplicate name "gpt-oss-120b"',
+        '$.accounts[1].collaborators[1].subject: team "nobody" is not defined in "teams"',
+      ]),
+    );
+  });
+
+  it('refuses unknown fields (a typo is not silently ignored)', () => {
+    const { document } = testConfig();
+    expect(problemsOf({ ...document, acounts: [] })).toEqual([expect.stringMatching(/^\$: Unrecognized key/)]);
+  });
+
+  it('never repeats a secret value in a problem', () => {
+    const { document } = testConfig();
+    const doc = JSON.parse(JSON.stringify(document));
+    doc.accounts[0].auth.accessKeyId = 'SHORTSECRETVALUE';
+    doc.accounts[0].auth.secretAccessKey = 42;
+    const text = problemsOf(doc).join('\n');
+    expect(text).toContain('$.accounts[0].auth.secretAccessKey');
+    expect(text).not.toContain('SHORTSECRETVALUE');
+  });
+
+  it('reports invalid JSON', () => {
+    expect(() => parseConfigDocument('{', 'file x.json')).toThrow(/Invalid configuration in file x.json:\n {2}- \$: not valid JSON/);
+  });
+
+  describe('endpoint rule', () => {
+    it.each(['https://bedrock-mantle.us-east-1.api.aws', 'https://vpce-1.bedrock-mantle.us-east-1.vpce.amazonaws.com', 'http://127.0.0.1:9100', 'http://localhost:1', 'http://[::1]:8080'])(
+      'accepts %s',
+      (url) => expect(endpointProblem(url)).toBeUndefined(),
+    );
+    it.each([
+      'http://bedrock-mantle.us-east-1.api.aws',
+      'https://evil.example.com',
+      'https://api.aws.evil.com',
+      'http://10.0.0.1:80',
+      'http://169.254.169.254',
+      'https://user:pw@bedrock-mantle.us-east-1.api.aws',
+      'https://bedrock-mantle.us-east-1.api.aws/some/path',
+      'file:///etc/passwd',
+      'not a url',
+    ])('refuses %s', (url) => expect(endpointProblem(url)).toBeDefined());
+  });
+});
