@@ -8,6 +8,7 @@ import { AccountCredentialResolver, type AssumeRoleStrategy } from './credential
 import { healthz } from './endpoints/healthz';
 import { inference } from './endpoints/inference';
 import { listModels } from './endpoints/models';
+import { StoredResponseAction, storedResponse } from './endpoints/stored-responses';
 import type { Endpoint, GatewayServices } from './endpoints/services';
 import { GatewayError } from './http/errors';
 import { requestContext } from './http/middlewares/request-context';
@@ -16,7 +17,9 @@ import type { GatewayLambdaContext } from './http/request-context';
 import type { GatewayResponse } from './http/response';
 import { Router } from './http/router';
 import { PathPrefixPolicy } from './routing/path-prefix';
+import { anthropicCountTokens, anthropicMessages } from './surfaces/anthropic-messages';
 import { chatCompletions } from './surfaces/chat-completions';
+import { responses } from './surfaces/responses';
 import { Forwarder } from './upstream/forward';
 
 /** Optional replacements, for tests and for the sources added by later features. */
@@ -37,7 +40,8 @@ export function createServices(settings: GatewaySettings, overrides: ServiceOver
     settings,
     config: new ConfigCache(source, settings.configTtlSeconds),
     credentials: new AccountCredentialResolver(overrides.assumeRole ?? assumeRoleUnavailable),
-    forwarder: new Forwarder(settings, new PathPrefixPolicy(settings.openaiV1PrefixModels)),
+    forwarder: new Forwarder(settings),
+    prefixes: new PathPrefixPolicy(settings.openaiV1PrefixModels),
   };
 }
 
@@ -47,6 +51,15 @@ export function createRouter(): Router<Endpoint> {
     { pattern: '/healthz', methods: { GET: healthz } },
     { pattern: '/v1/models', methods: { GET: listModels } },
     { pattern: '/v1/chat/completions', methods: { POST: inference(chatCompletions) } },
+    { pattern: '/v1/responses', methods: { POST: inference(responses) } },
+    {
+      pattern: '/v1/responses/{id}',
+      methods: { GET: storedResponse('GET', StoredResponseAction.retrieve), DELETE: storedResponse('DELETE', StoredResponseAction.retrieve) },
+    },
+    { pattern: '/v1/responses/{id}/input_items', methods: { GET: storedResponse('GET', StoredResponseAction.inputItems) } },
+    { pattern: '/v1/responses/{id}/cancel', methods: { POST: storedResponse('POST', StoredResponseAction.cancel) } },
+    { pattern: '/v1/messages', methods: { POST: inference(anthropicMessages) } },
+    { pattern: '/v1/messages/count_tokens', methods: { POST: inference(anthropicCountTokens) } },
   ]);
 }
 

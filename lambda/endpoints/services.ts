@@ -2,6 +2,7 @@ import type { ConfigCache } from '../config/config-cache';
 import type { GatewaySettings } from '../config/settings';
 import type { CredentialResolver } from '../credentials/credential-resolver';
 import type { RequestContext } from '../http/request-context';
+import type { PathPrefixPolicy } from '../routing/path-prefix';
 import type { GatewayResponse } from '../http/response';
 import type { Forwarder } from '../upstream/forward';
 
@@ -11,6 +12,7 @@ export interface GatewayServices {
   readonly config: ConfigCache;
   readonly credentials: CredentialResolver;
   readonly forwarder: Forwarder;
+  readonly prefixes: PathPrefixPolicy;
 }
 
 /** An endpoint: one request in, one response out. */

@@ -98,7 +98,9 @@ export function relaySse(upstream: IncomingMessage, surface: ApiSurface, observe
       firstByteMs ??= performance.now() - startedAt;
       yield surface.inBandError(failure);
     }
-    options.onEnd({ ...(failure ? { error: failure.code } : {}), ...(firstByteMs === undefined ? {} : { firstByteMs }) });
+    // An error Mantle reported in-band passed through as it was; it still marks the request failed.
+    const error = failure?.code ?? observer.failure();
+    options.onEnd({ ...(error ? { error } : {}), ...(firstByteMs === undefined ? {} : { firstByteMs }) });
   }
 
   return Readable.from(events(), { objectMode: false });

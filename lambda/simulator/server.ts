@@ -4,7 +4,9 @@ import { chatCompletion, type SimulatedAnswer } from './chat';
 import { SimulatorCredentials } from './credentials';
 import { FaultCounter, faultOf, type FaultSpec } from './faults';
 import { SIMULATED_CREATED_SECONDS } from './chat';
+import { anthropicMessage, messagesPromptTokens } from './messages';
 import { SIMULATED_MODEL_BY_ID, SIMULATED_MODELS, type SimulatedModel } from './models';
+import { SimulatedHttpError, SimulatedResponses } from './responses';
 import { SignatureError, verifySigV4 } from './sigv4-verify';
 
 /** Mantle's SigV4 service name. */
@@ -46,6 +48,8 @@ class HttpError extends Error {
   }
 }
 
+const anthropicError = (status: number, type: string, message: string): HttpError => new HttpError(status, { type: 'error', error: { type, message } });
+
 const openaiError = (status: number, message: string, type: string, code: string | null = null): HttpError => new HttpError(status, { error: { message, type, param: null, code } });
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -60,6 +64,7 @@ export class MantleSimulator {
   public readonly requests: SimulatedRequest[] = [];
   private server: Server | undefined;
   private readonly faults = new FaultCounter();
+  private readonly responses = new SimulatedResponses();
   private counter = 0;
 
   public constructor(private readonly options: SimulatorOptions = {}) {
@@ -116,11 +121,12 @@ export class MantleSimulator {
       }
       this.requests.push({ method: req.method ?? 'GET', path, region, auth, headers: req.headers, body });
       if (this.requests.length > (this.options.keepRequests ?? 1000)) this.requests.shift();
-      const answer = await this.route(req.method ?? 'GET', path, body ?? {}, region);
+      const answer = await this.route(req.method ?? 'GET', path, body ?? {}, region, req.headers);
       await this.send(res, answer, faultOf(body ?? {}));
     } catch (error) {
-      if (error instanceof HttpError) {
-        if (!res.headersSent) res.writeHead(error.status, { 'content-type': 'application/json', ...error.headers }).end(JSON.stringify(error.body));
+      if (error instanceof HttpError || error instanceof SimulatedHttpError) {
+        const headers = error instanceof HttpError ? error.headers : {};
+        if (!res.headersSent) res.writeHead(error.status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(error.body));
         return;
       }
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'simulator failure', type: 'api_error' } }));
@@ -163,7 +169,16 @@ export class MantleSimulator {
     return model;
   }
 
-  private async route(method: string, path: string, body: Json, _region: string): Promise<SimulatedAnswer> {
+  private async route(method: string, path: string, body: Json, region: string, headers: IncomingMessage['headers']): Promise<SimulatedAnswer> {
+    const fault = faultOf(body);
+    if (path === '/anthropic/v1/messages' || path === '/anthropic/v1/messages/count_tokens') {
+      if (method !== 'POST') throw anthropicError(405, 'invalid_request_error', 'Method not allowed.');
+      if (!headers['anthropic-version']) throw anthropicError(400, 'invalid_request_error', 'anthropic-version: header is required');
+      const model = this.model(body, '', 'messages');
+      this.failIfAsked(body);
+      if (path.endsWith('/count_tokens')) return { json: { input_tokens: messagesPromptTokens(body) } };
+      return anthropicMessage(body, model, this.nextId('msg_sim'), Number(fault.cachedTokens ?? 0), Number(fault.cacheWriteTokens ?? 0));
+    }
     const m = /^(\/v1|\/openai\/v1)(\/.*)$/.exec(path);
     const prefix = m?.[1];
     const rest = m?.[2];
@@ -173,7 +188,20 @@ export class MantleSimulator {
     if (prefix && rest === '/chat/completions' && method === 'POST') {
       const model = this.model(body, prefix, 'chat');
       this.failIfAsked(body);
-      return chatCompletion(body, model, this.nextId('chatcmpl-sim'), Number(faultOf(body).cachedTokens ?? 0));
+      return chatCompletion(body, model, this.nextId('chatcmpl-sim'), Number(fault.cachedTokens ?? 0));
+    }
+    if (prefix && rest === '/responses' && method === 'POST') {
+      const model = this.model(body, prefix, 'responses');
+      this.failIfAsked(body);
+      return this.responses.create(body, model, this.nextId('resp_sim'), region, Number(fault.cachedTokens ?? 0));
+    }
+    const stored = prefix ? /^\/responses\/([A-Za-z0-9_-]+)(\/input_items|\/cancel)?$/.exec(rest ?? '') : null;
+    if (stored) {
+      const [, id, action] = stored as unknown as [string, string, string | undefined];
+      if (action === undefined && method === 'GET') return { json: this.responses.retrieve(id, region) };
+      if (action === undefined && method === 'DELETE') return { json: this.responses.delete(id, region) };
+      if (action === '/input_items' && method === 'GET') return { json: this.responses.inputItems(id, region) };
+      if (action === '/cancel' && method === 'POST') return { json: this.responses.cancel(id, region) };
     }
     throw openaiError(404, `No route for ${method} ${path}`, 'invalid_request_error', 'not_found');
   }

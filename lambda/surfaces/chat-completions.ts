@@ -1,9 +1,8 @@
-import type { ResolvedModel } from '../config/gateway-config';
 import { openaiErrorFormat } from './error-format';
 import { setTopLevelFields } from './json-splice';
 import { openaiDataErrorFrame, openaiProjectHeader } from './openai-common';
 import { sseData, sseFrame } from './sse';
-import type { ApiSurface, ExchangeObserver, JsonObject, PreparedExchange } from './surface';
+import type { ApiSurface, ExchangeContext, ExchangeObserver, JsonObject, PreparedExchange } from './surface';
 import { tokenCount, type Usage } from './usage';
 
 const HAS_USAGE_OBJECT = /"usage"\s*:\s*\{/;
@@ -41,6 +40,7 @@ function mirrorReasoning(choices: unknown, field: 'message' | 'delta'): boolean 
 class ChatObserver implements ExchangeObserver {
   private seen: Usage | undefined;
   private done = false;
+  private failed: string | undefined;
 
   public constructor(private readonly clientWantsUsage: boolean) {}
 
@@ -62,6 +62,7 @@ class ChatObserver implements ExchangeObserver {
     const reasoning = HAS_REASONING.test(text);
     if (!usage && !reasoning) {
       if (text.includes('[DONE]') && sseData(raw) === '[DONE]') this.done = true;
+      else if (text.includes('"error"')) this.noteError(raw);
       return raw;
     }
     const data = sseData(raw);
@@ -85,6 +86,23 @@ class ChatObserver implements ExchangeObserver {
   public completed(): boolean {
     return this.done;
   }
+
+  public failure(): string | undefined {
+    return this.failed;
+  }
+
+  /** Mantle reports a mid-stream failure as a data frame holding an error object; the stream ends there. */
+  private noteError(raw: Buffer): void {
+    try {
+      const chunk = JSON.parse(sseData(raw) ?? '') as { error?: { code?: unknown; type?: unknown } | string };
+      if (chunk.error) {
+        this.failed = typeof chunk.error === 'object' ? String(chunk.error.code ?? chunk.error.type ?? 'upstream_error') : 'upstream_error';
+        this.done = true;
+      }
+    } catch {
+      // not JSON: not an error frame
+    }
+  }
 }
 
 /** POST /v1/chat/completions → `{P}/chat/completions`. */
@@ -95,7 +113,7 @@ export const chatCompletions: ApiSurface = {
   usesOpenAIPrefix: true,
   upstreamPath: (prefix) => `${prefix}/chat/completions`,
   upstreamHeaders: openaiProjectHeader,
-  prepare(body: JsonObject, raw: Buffer, model: ResolvedModel): PreparedExchange {
+  prepare(body: JsonObject, raw: Buffer, { model }: ExchangeContext): PreparedExchange {
     const stream = body.stream === true;
     const fields: Record<string, unknown> = { model: model.model.modelId };
     let clientWantsUsage = true;

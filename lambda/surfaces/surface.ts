@@ -26,6 +26,25 @@ export interface ExchangeObserver {
   usage(): Usage | undefined;
   /** True once the stream's own terminal event passed (`[DONE]`, `message_stop`, `response.completed`…). */
   completed(): boolean;
+  /** The error code of an error Mantle reported in-band (an `error` event, `response.failed`), if any. */
+  failure(): string | undefined;
+}
+
+/** Maps response ids between Mantle's and the gateway's (see routing/response-ids.ts). */
+export interface ResponseIdCodec {
+  /** The gateway id for Mantle's id of a response this exchange created. */
+  toClient(upstreamId: string): string;
+  /**
+   * Mantle's id and region for a gateway id the client sent (`previous_response_id`): 404 when it
+   * is forged or not the caller's, 400 when it belongs to another account than the model's.
+   */
+  fromClient(id: string, param: string): { readonly upstreamId: string; readonly region: string };
+}
+
+/** What a surface may use to prepare one exchange. */
+export interface ExchangeContext {
+  readonly model: ResolvedModel;
+  readonly responseIds: ResponseIdCodec;
 }
 
 /** What a surface prepares for one upstream call. */
@@ -33,6 +52,8 @@ export interface PreparedExchange {
   readonly body: Buffer;
   readonly stream: boolean;
   readonly observer: ExchangeObserver;
+  /** The region to call when it is not the model's (a stored response lives where it was created). */
+  readonly region?: string;
 }
 
 /**
@@ -54,7 +75,9 @@ export interface ApiSurface {
    * Rewrites the body for Mantle (the model id, and what the surface needs) and starts an observer.
    * `json` is the parsed form of `raw`; the rewrite edits `raw` so the rest stays byte for byte.
    */
-  prepare(json: JsonObject, raw: Buffer, model: ResolvedModel): PreparedExchange;
+  prepare(json: JsonObject, raw: Buffer, ctx: ExchangeContext): PreparedExchange;
+  /** The observer for a follow-up's answer (GET/DELETE/cancel of a stored response), if the surface has follow-ups. */
+  followUpObserver?(ids: ResponseIdCodec, upstreamId: string, clientId: string): ExchangeObserver;
   /** The in-band SSE error event for a failure after the first byte. */
   inBandError(error: GatewayError): Buffer;
 }

@@ -1,4 +1,4 @@
-import type { ResolvedModel } from '../config/gateway-config';
+import type { AccountConfig } from '../config/schema';
 
 /** Mantle's public host for a region. */
 export function mantleOrigin(region: string): string {
@@ -6,6 +6,6 @@ export function mantleOrigin(region: string): string {
 }
 
 /** Where a model's requests go: the account's `endpoint`, else the local simulator (dev), else Mantle. */
-export function upstreamOrigin(model: ResolvedModel, simulatorEndpoint: string | undefined): string {
-  return (model.account.endpoint ?? simulatorEndpoint ?? mantleOrigin(model.region)).replace(/\/$/, '');
+export function upstreamOrigin(account: AccountConfig, region: string, simulatorEndpoint: string | undefined): string {
+  return (account.endpoint ?? simulatorEndpoint ?? mantleOrigin(region)).replace(/\/$/, '');
 }

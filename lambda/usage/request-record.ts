@@ -1,4 +1,5 @@
 import type { ResolvedModel } from '../config/gateway-config';
+import type { Price } from '../config/schema';
 import type { Usage } from '../surfaces/usage';
 import { ZERO_USAGE } from '../surfaces/usage';
 import { costUsd, priceOf } from './cost';
@@ -17,7 +18,12 @@ export class RequestRecord {
   public api: string | undefined;
   public stream = false;
   public status = 0;
-  public model: ResolvedModel | undefined;
+  /** Account and model names (dimensions), Mantle model id and region; `-` until known. */
+  public account = '-';
+  public modelName = '-';
+  public modelId = '-';
+  public region = '-';
+  public price: Price | undefined;
   public upstreamRequestId: string | undefined;
   public error: string | undefined;
   public authFailed = false;
@@ -35,6 +41,15 @@ export class RequestRecord {
     private readonly namespace: string,
     private readonly write: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
   ) {}
+
+  /** Records the resolved model: dimensions, region and price. */
+  public useModel(model: ResolvedModel): void {
+    this.account = model.account.name;
+    this.modelName = model.name;
+    this.modelId = model.model.modelId;
+    this.region = model.region;
+    this.price = priceOf(model.model);
+  }
 
   /** Times `fn` as a phase. */
   public async time<T>(phase: Phase, fn: () => Promise<T> | T): Promise<T> {
@@ -63,11 +78,11 @@ export class RequestRecord {
     this.written = true;
     const totalMs = round(performance.now() - this.startedAt);
     const usage = this.usage ?? ZERO_USAGE;
-    const price = this.model ? priceOf(this.model.model) : undefined;
+    const price = this.price;
     const line = emfLine(
       this.namespace,
       Date.now(),
-      { Account: this.model?.account.name ?? '-', Model: this.model?.name ?? '-' },
+      { Account: this.account, Model: this.modelName },
       {
         Requests: 1,
         Errors: this.status >= 500 || this.inBandError ? 1 : 0,
@@ -89,8 +104,8 @@ export class RequestRecord {
         api: this.api ?? '-',
         stream: this.stream,
         status: this.status,
-        region: this.model?.region ?? '-',
-        modelId: this.model?.model.modelId ?? '-',
+        region: this.region,
+        modelId: this.modelId,
         upstreamRequestId: this.upstreamRequestId ?? '-',
         error: this.error ?? null,
         partial: this.partial,

@@ -61,3 +61,33 @@ describe('simulator signature verification against the official Mantle clients',
     });
   });
 });
+
+describe('simulator signature verification against AnthropicBedrockMantle', () => {
+  let simulator: MantleSimulator;
+  let url: string;
+  beforeAll(async () => {
+    simulator = new MantleSimulator();
+    url = await simulator.start();
+  });
+  afterAll(() => simulator.close());
+
+  it('accepts a Messages request signed by @anthropic-ai/bedrock-sdk', async () => {
+    const { AnthropicBedrockMantle } = await import('@anthropic-ai/bedrock-sdk');
+    const client = new AnthropicBedrockMantle({
+      baseURL: `${url}/anthropic`,
+      awsRegion: 'eu-west-1',
+      awsAccessKey: DEV_ACCESS_KEY_ID,
+      awsSecretAccessKey: DEV_SECRET_ACCESS_KEY,
+      maxRetries: 0,
+    });
+    const message = await client.messages.create({ model: 'anthropic.claude-sonnet-4-6', max_tokens: 50, messages: [{ role: 'user', content: 'signed' }] });
+    expect(message.content[0]).toMatchObject({ type: 'text' });
+    expect(simulator.requests.at(-1)).toMatchObject({ path: '/anthropic/v1/messages', region: 'eu-west-1', auth: { type: 'sigv4', accessKeyId: DEV_ACCESS_KEY_ID } });
+  });
+
+  it('refuses it with a wrong secret', async () => {
+    const { AnthropicBedrockMantle } = await import('@anthropic-ai/bedrock-sdk');
+    const client = new AnthropicBedrockMantle({ baseURL: `${url}/anthropic`, awsRegion: 'eu-west-1', awsAccessKey: DEV_ACCESS_KEY_ID, awsSecretAccessKey: 'wrong', maxRetries: 0 });
+    await expect(client.messages.create({ model: 'anthropic.claude-sonnet-4-6', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status: 403 });
+  });
+});

@@ -3,7 +3,7 @@ export async function call(
   url: string,
   init: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {},
 ): Promise<{ status: number; headers: Headers; text: string; json: any }> {
-  const res = await fetch(url, { method: init.method ?? 'GET', headers: init.headers, body: init.body as BodyInit | undefined });
+  const res = await fetch(url, { method: init.method ?? 'GET', headers: init.headers, body: init.body as NonNullable<Parameters<typeof fetch>[1]>['body'] });
   const text = await res.text();
   let json: unknown;
   try {

@@ -1,0 +1,56 @@
+import { roleOn } from '../auth/access';
+import type { Principal } from '../auth/principal';
+import type { GatewayConfig } from '../config/gateway-config';
+import type { AccountConfig } from '../config/schema';
+import { InvalidRequestError, NotFoundError } from '../http/errors';
+import { decodeResponseId, encodeResponseId, subjectHash, type StoredResponseRef } from '../routing/response-ids';
+import { OpenAIPrefix, type ResponseIdCodec } from '../surfaces/surface';
+
+/** The 404 for a stored response the caller cannot reach: forged, altered, someone else's, or gone. */
+export function responseNotFound(id: string): NotFoundError {
+  return new NotFoundError(`No response found with id '${id.slice(0, 200)}'.`, 'response_not_found');
+}
+
+/**
+ * Opens a gateway response id for a caller: the tag must verify, the caller must be the subject
+ * that created it (or an admin), and must still be a collaborator of its account.
+ */
+export function openStoredResponse(id: string, principal: Principal, config: GatewayConfig): { ref: StoredResponseRef; account: AccountConfig } {
+  const ref = decodeResponseId(config.signingKey, id);
+  if (!ref) throw responseNotFound(id);
+  const account = config.accounts.get(ref.account);
+  if (!account || roleOn(principal, account, config) === undefined) throw responseNotFound(id);
+  if (!principal.isAdmin && !subjectHash(principal.subject).equals(ref.subjectHash)) throw responseNotFound(id);
+  return { ref, account };
+}
+
+/**
+ * The codec of one exchange: ids it mints carry the account, the region and the prefix the
+ * creation actually used (known once Mantle answered, after any Berm retry).
+ */
+export class ExchangeResponseIds implements ResponseIdCodec {
+  /** Set by the endpoint once the upstream answered. */
+  public prefix: OpenAIPrefix = OpenAIPrefix.v1;
+  public region: string;
+
+  public constructor(
+    private readonly config: GatewayConfig,
+    private readonly principal: Principal,
+    private readonly account: AccountConfig,
+    region: string,
+  ) {
+    this.region = region;
+  }
+
+  public toClient(upstreamId: string): string {
+    return encodeResponseId(this.config.signingKey, { account: this.account.name, region: this.region, prefix: this.prefix, upstreamId, subject: this.principal.subject });
+  }
+
+  public fromClient(id: string, param: string): { upstreamId: string; region: string } {
+    const { ref } = openStoredResponse(id, this.principal, this.config);
+    if (ref.account !== this.account.name) {
+      throw new InvalidRequestError(`The ${param} belongs to another account than the model's; use a model of the same account.`, 'invalid_previous_response', { param });
+    }
+    return { upstreamId: ref.upstreamId, region: ref.region };
+  }
+}

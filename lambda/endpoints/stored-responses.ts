@@ -1,0 +1,55 @@
+import { forwardedHeaders } from '../upstream/forwarded-headers';
+import { responses } from '../surfaces/responses';
+import { ZERO_USAGE } from '../surfaces/usage';
+import { authorizeRequest } from './authorize';
+import { relayAnswer } from './relay-answer';
+import { ExchangeResponseIds, openStoredResponse } from './response-id-codec';
+import type { Endpoint } from './services';
+
+/** The follow-ups on a stored response, by their path after `/responses/{id}`. */
+export const StoredResponseAction = { retrieve: '', inputItems: '/input_items', cancel: '/cancel' } as const;
+export type StoredResponseAction = (typeof StoredResponseAction)[keyof typeof StoredResponseAction];
+
+/**
+ * GET/DELETE /v1/responses/{id}, GET …/input_items, POST …/cancel: the id says which account,
+ * region and prefix created the response; only its creator (or an admin) who may still use that
+ * account reaches it. These requests generate nothing and record zero tokens.
+ */
+export function storedResponse(method: 'GET' | 'DELETE' | 'POST', action: StoredResponseAction): Endpoint {
+  return async (ctx, services, params) => {
+    const { request, record } = ctx;
+    ctx.errorFormat = responses.errorFormat;
+    record.api = 'responses';
+    const { config, principal } = await authorizeRequest(ctx, services);
+    const clientId = params.id!;
+    const { ref, account } = openStoredResponse(clientId, principal, config);
+    record.account = account.name;
+    record.region = ref.region;
+    const auth = await record.time('credentials', () => services.credentials.forAccount(account, principal));
+    const headers = forwardedHeaders(request.headers);
+    const body = method === 'POST' ? (request.body.length ? request.body : Buffer.from('{}')) : Buffer.alloc(0);
+    if (method === 'POST') headers['content-type'] = 'application/json';
+    else delete headers['content-type'];
+    if (account.project) headers['openai-project'] = account.project;
+    const sentAt = performance.now();
+    const { response } = await services.forwarder.forward({
+      method,
+      surface: responses,
+      account,
+      region: ref.region,
+      prefix: { prefix: ref.prefix, retryOnBerm: false },
+      modelId: '-',
+      auth,
+      headers,
+      body,
+      suffix: `/${encodeURIComponent(ref.upstreamId)}${action}`,
+      ...(request.query ? { query: request.query } : {}),
+    });
+    record.setPhase('upstreamFirstByte', performance.now() - sentAt);
+    const ids = new ExchangeResponseIds(config, principal, account, ref.region);
+    ids.prefix = ref.prefix;
+    const answer = await relayAnswer(ctx, response, responses, responses.followUpObserver!(ids, ref.upstreamId, clientId), services.settings.streamIdleTimeoutMs);
+    record.usage = ZERO_USAGE;
+    return answer;
+  };
+}
