@@ -5,6 +5,8 @@ import { answerFor, deltas, estimateTokens, lastUserText, sampleFor } from './te
 export interface SimulatedAnswer {
   readonly json?: unknown;
   readonly events?: readonly string[];
+  /** The usage object this answer reports, in the API's own shape (for tests to compare with). */
+  readonly usage?: unknown;
 }
 
 /** Fixed creation time, so answers are deterministic. */
@@ -64,7 +66,7 @@ export function chatCompletion(body: Json, model: SimulatedModel, id: string, ca
     const message: Json = { role: 'assistant', content: p.content };
     if (p.reasoning) message.reasoning = p.reasoning;
     if (p.toolCall) message.tool_calls = [{ id: p.toolCall.id, type: 'function', function: { name: p.toolCall.name, arguments: p.toolCall.arguments } }];
-    return { json: { ...base, object: 'chat.completion', choices: [{ index: 0, message, finish_reason: finishReason, logprobs: null }], usage: p.usage } };
+    return { json: { ...base, object: 'chat.completion', choices: [{ index: 0, message, finish_reason: finishReason, logprobs: null }], usage: p.usage }, usage: p.usage };
   }
   const includeUsage = body.stream_options?.include_usage === true;
   const chunk = (delta: Json, finish: string | null = null): string =>
@@ -80,5 +82,5 @@ export function chatCompletion(body: Json, model: SimulatedModel, id: string, ca
   events.push(chunk({}, finishReason));
   if (includeUsage) events.push(JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [], usage: p.usage }));
   events.push('[DONE]');
-  return { events: events.map((data) => `data: ${data}\n\n`) };
+  return { events: events.map((data) => `data: ${data}\n\n`), usage: p.usage };
 }

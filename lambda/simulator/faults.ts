@@ -14,7 +14,7 @@ export interface FaultSpec {
   readonly delayMs?: number;
   /** Wait between stream events. */
   readonly eventDelayMs?: number;
-  /** Destroy the connection after this many stream events. */
+  /** Close the connection (mid-body) after this many stream events. */
   readonly resetAfterEvents?: number;
   /** Stop sending (keeping the connection open) after this many stream events. */
   readonly stallAfterEvents?: number;

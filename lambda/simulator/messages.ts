@@ -28,7 +28,7 @@ export function anthropicMessage(body: Json, model: SimulatedModel, id: string, 
   const outputTokens = useTool ? 12 : deltas(text).length;
   const usage = { input_tokens: inputTokens, cache_creation_input_tokens: written, cache_read_input_tokens: read, output_tokens: outputTokens };
   const message = { id, type: 'message', role: 'assistant', model: model.id, content: [block], stop_reason: useTool ? 'tool_use' : 'end_turn', stop_sequence: null, usage };
-  if (body.stream !== true) return { json: message };
+  if (body.stream !== true) return { json: message, usage };
   const frame = (type: string, data: Json): string => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
   const events = [
     frame('message_start', { message: { ...message, content: [], stop_reason: null, usage: { ...usage, output_tokens: 1 } } }),
@@ -40,5 +40,5 @@ export function anthropicMessage(body: Json, model: SimulatedModel, id: string, 
   events.push(frame('content_block_stop', { index: 0 }));
   events.push(frame('message_delta', { delta: { stop_reason: message.stop_reason, stop_sequence: null }, usage }));
   events.push(frame('message_stop', {}));
-  return { events };
+  return { events, usage };
 }

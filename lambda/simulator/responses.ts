@@ -109,8 +109,8 @@ export class SimulatedResponses {
     if (background) {
       return { json: { ...response, status: 'queued', output: [], usage: null } };
     }
-    if (body.stream !== true) return { json: response };
-    return { events: this.events(response, outputText, itemId) };
+    if (body.stream !== true) return { json: response, usage };
+    return { events: this.events(response, outputText, itemId), usage };
   }
 
   private events(response: Json, text: string, itemId: string): string[] {

@@ -21,6 +21,8 @@ export interface SimulatedRequest {
   readonly auth: { readonly type: 'sigv4'; readonly accessKeyId: string; readonly sessionToken?: string } | { readonly type: 'bearer' };
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
   readonly body: Record<string, unknown> | undefined;
+  /** The usage the simulator reported in its answer, in the API's own shape. */
+  usage?: unknown;
 }
 
 export interface SimulatorOptions {
@@ -119,9 +121,11 @@ export class MantleSimulator {
           throw openaiError(400, 'Invalid JSON body', 'invalid_request_error');
         }
       }
-      this.requests.push({ method: req.method ?? 'GET', path, region, auth, headers: req.headers, body });
+      const entry: SimulatedRequest = { method: req.method ?? 'GET', path, region, auth, headers: req.headers, body };
+      this.requests.push(entry);
       if (this.requests.length > (this.options.keepRequests ?? 1000)) this.requests.shift();
       const answer = await this.route(req.method ?? 'GET', path, body ?? {}, region, req.headers);
+      if (answer.usage !== undefined) entry.usage = answer.usage;
       await this.send(res, answer, faultOf(body ?? {}));
     } catch (error) {
       if (error instanceof HttpError || error instanceof SimulatedHttpError) {
@@ -227,7 +231,10 @@ export class MantleSimulator {
     let sent = 0;
     for (const event of answer.events) {
       if (fault.resetAfterEvents !== undefined && sent >= fault.resetAfterEvents) {
-        res.socket?.resetAndDestroy();
+        // Let the events already written reach the gateway, then drop the connection mid-body.
+        await new Promise<void>((resolve) => res.write('', () => resolve()));
+        await sleep(5);
+        res.socket?.destroy();
         return;
       }
       if (fault.stallAfterEvents !== undefined && sent >= fault.stallAfterEvents) return; // keep the connection open, send nothing more

@@ -16,6 +16,10 @@ export interface LocalGateway {
   readonly configFile: string;
   /** The EMF lines the gateway wrote. */
   readonly records: () => Record<string, any>[];
+  /** The raw EMF lines. */
+  readonly recordLines: () => string[];
+  /** Waits until at least `count` records were written; resolves with the last. */
+  waitForRecord(count: number): Promise<Record<string, any>>;
   close(): Promise<void>;
 }
 
@@ -56,6 +60,12 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
     tokens,
     configFile,
     records: () => lines.map((l) => JSON.parse(l) as Record<string, any>),
+    recordLines: () => [...lines],
+    waitForRecord: async (count: number) => {
+      for (let i = 0; i < 200 && lines.length < count; i++) await new Promise((r) => setTimeout(r, 5));
+      if (lines.length < count) throw new Error(`expected ${count} records, have ${lines.length}`);
+      return JSON.parse(lines.at(-1)!) as Record<string, any>;
+    },
     close: async () => {
       spy.mockRestore();
       await server.close();

@@ -64,7 +64,7 @@ export function testConfig(): { document: ConfigDocumentInput; tokens: TestToken
           { modelId: 'acme.frontier-2' },
           { name: 'oss-west', modelId: 'openai.gpt-oss-20b', region: 'us-west-2' },
           { name: 'mistral-chat-only', modelId: 'mistral.mistral-large-3', apis: ['chat'] },
-          { name: 'sonnet', modelId: 'anthropic.claude-sonnet-4-6', apis: ['messages'] },
+          { name: 'sonnet', modelId: 'anthropic.claude-sonnet-4-6', apis: ['messages'], price: { input: 3, cachedInput: 0.3, cacheWrite: 3.75, output: 15 } },
         ],
       },
       {
