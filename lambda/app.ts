@@ -1,16 +1,16 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { ConfigCache } from './config/config-cache';
-import type { ConfigSource } from './config/config-source';
-import { FileConfigSource } from './config/file-source';
+import { FileDocumentStore, type ConfigSource } from './config/document-store';
 import { SettingsError, type GatewaySettings } from './config/settings';
+import { assumeRoleStrategy } from './credentials/assume-role-auth';
 import { AccountCredentialResolver, type AssumeRoleStrategy } from './credentials/credential-resolver';
+import { SecretConfigSource } from './config/secret-source';
 import { healthz } from './endpoints/healthz';
 import { inference } from './endpoints/inference';
 import { listModels } from './endpoints/models';
 import { StoredResponseAction, storedResponse } from './endpoints/stored-responses';
 import type { Endpoint, GatewayServices } from './endpoints/services';
-import { GatewayError } from './http/errors';
 import { requestContext } from './http/middlewares/request-context';
 import { responseFinalizer } from './http/middlewares/response-finalizer';
 import type { GatewayLambdaContext } from './http/request-context';
@@ -28,18 +28,16 @@ export interface ServiceOverrides {
   readonly assumeRole?: AssumeRoleStrategy;
 }
 
-const assumeRoleUnavailable: AssumeRoleStrategy = () => {
-  throw new GatewayError(501, 'unavailable', 'assume_role_unavailable', 'This gateway build cannot assume customer roles.');
-};
-
 /** Creates the process-wide services from settings (once per Lambda instance). */
 export function createServices(settings: GatewaySettings, overrides: ServiceOverrides = {}): GatewayServices {
-  const source = overrides.configSource ?? (settings.configFile ? new FileConfigSource(settings.configFile) : undefined);
+  const source =
+    overrides.configSource ??
+    (settings.configFile ? new FileDocumentStore(settings.configFile) : settings.configSecretId ? new SecretConfigSource(settings.configSecretId) : undefined);
   if (!source) throw new SettingsError('No configuration source: set GATEWAY_CONFIG_FILE or GATEWAY_CONFIG_SECRET_ID.');
   return {
     settings,
     config: new ConfigCache(source, settings.configTtlSeconds),
-    credentials: new AccountCredentialResolver(overrides.assumeRole ?? assumeRoleUnavailable),
+    credentials: new AccountCredentialResolver(overrides.assumeRole ?? assumeRoleStrategy()),
     forwarder: new Forwarder(settings),
     prefixes: new PathPrefixPolicy(settings.openaiV1PrefixModels),
   };

@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { FileDocumentStore, type DocumentStore } from '../config/document-store';
+import { SecretConfigSource } from '../config/secret-source';
 import { UsageError } from './cli-errors';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -19,24 +20,12 @@ export const STORE_FLAGS = {
   'secret-id': { type: 'string' },
 } as const;
 
-/** Factory for secret stores, set by the secret-store module when it is available. */
-export type SecretStoreFactory = (secretId: string) => DocumentStore;
-let secretStoreFactory: SecretStoreFactory | undefined;
-
-/** Registers how `--secret-id` stores are created. */
-export function registerSecretStore(factory: SecretStoreFactory): void {
-  secretStoreFactory = factory;
-}
-
 /** The store named by exactly one of `--config FILE` and `--secret-id ID`. */
 export function storeFrom(values: { config?: string | boolean | undefined; 'secret-id'?: string | boolean | undefined }): DocumentStore {
   const file = typeof values.config === 'string' ? values.config : undefined;
   const secret = typeof values['secret-id'] === 'string' ? values['secret-id'] : undefined;
   if (file && secret) throw new UsageError('Give only one of --config FILE and --secret-id ID.');
   if (file) return new FileDocumentStore(file);
-  if (secret) {
-    if (!secretStoreFactory) throw new UsageError('--secret-id is not available in this build.');
-    return secretStoreFactory(secret);
-  }
+  if (secret) return new SecretConfigSource(secret);
   throw new UsageError('Missing --config FILE or --secret-id ID.');
 }

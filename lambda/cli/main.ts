@@ -12,6 +12,7 @@ import { validateCommand } from './commands/validate';
 import { ConfigValidationError } from '../config/validate';
 import { SettingsError } from '../config/settings';
 
+
 /** Every verb of `mantle-gateway`. */
 export const COMMANDS: readonly Command[] = [serveCommand, simulateCommand, initCommand, validateCommand, tokenCommand, trustPolicyCommand, modelsCommand, devCommand];
 

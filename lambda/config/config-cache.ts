@@ -1,5 +1,5 @@
 import { ConfigurationUnavailableError } from '../http/errors';
-import type { ConfigSource } from './config-source';
+import type { ConfigSource } from './document-store';
 import { GatewayConfig } from './gateway-config';
 import { ConfigValidationError, parseConfigDocument } from './validate';
 
@@ -45,8 +45,8 @@ export class ConfigCache {
 
   private async load(): Promise<GatewayConfig> {
     try {
-      const text = await this.source.read();
-      const config = this.current && this.current.version === GatewayConfig.versionOf(text) ? this.current : new GatewayConfig(parseConfigDocument(text, this.source.description), text);
+      const { text, version } = await this.source.read();
+      const config = this.current && this.current.version === version ? this.current : new GatewayConfig(parseConfigDocument(text, this.source.description), text);
       this.current = config;
       this.loadedAt = Date.now();
       this.lastFailure = undefined;

@@ -16,10 +16,15 @@ export class VersionConflictError extends Error {
   }
 }
 
-/** Where configuration documents are read from and written to (the CLI and the admin API). */
-export interface DocumentStore {
+/** Where the configuration document is read from: a local file or a Secrets Manager secret. */
+export interface ConfigSource {
+  /** For messages: "file ./gateway.json", "secret my-secret". Never the content. */
   readonly description: string;
   read(): Promise<StoredDocument>;
+}
+
+/** A source that can also be written (the CLI and the admin API). */
+export interface DocumentStore extends ConfigSource {
   /** Writes `text` if the stored version is still `baseVersion`; throws VersionConflictError otherwise. */
   write(text: string, baseVersion: string | undefined): Promise<StoredDocument>;
 }

@@ -34,7 +34,7 @@ describe('log hygiene', () => {
       env: { GATEWAY_CONFIG_TTL_SECONDS: '0.05', STREAM_IDLE_TIMEOUT_MS: '200' },
       editConfig: (doc) => {
         // A key containing the marker: the simulator is told to accept it below.
-        doc.accounts[1]!.auth = { type: 'api-key', apiKey: `key-${MARKER}` };
+        doc.accounts![1]!.auth = { type: 'api-key', apiKey: `key-${MARKER}` };
       },
     });
     gw.simulator.credentials.addApiKey(`key-${MARKER}`);

@@ -5,6 +5,8 @@ import { createHandler, createServices, type ServiceOverrides } from '../../lamb
 import { settingsFromEnv } from '../../lambda/config/settings';
 import type { StreamingHandler } from '../../lambda/runtime/awslambda';
 import { startFunctionUrlServer, type RunningServer } from '../../lambda/runtime/function-url-server';
+import { AwsStandIn } from '../../lambda/simulator/aws/aws-stand-in';
+import { SimulatorCredentials } from '../../lambda/simulator/credentials';
 import { MantleSimulator, type SimulatorOptions } from '../../lambda/simulator/server';
 import { testConfig, type TestTokens } from './test-config';
 
@@ -14,6 +16,10 @@ export interface LocalGateway {
   readonly simulator: MantleSimulator;
   readonly tokens: TestTokens;
   readonly configFile: string;
+  /** The local AWS (STS, Secrets Manager), when started with `aws: true`. */
+  readonly aws?: AwsStandIn;
+  /** The secret holding the configuration, when started with `configIn: 'secret'`. */
+  readonly secretName?: string;
   /** The EMF lines the gateway wrote. */
   readonly records: () => Record<string, any>[];
   /** The raw EMF lines. */
@@ -30,18 +36,46 @@ export interface LocalGatewayOptions {
   /** Edits the test configuration before it is written. */
   readonly editConfig?: (doc: ReturnType<typeof testConfig>['document']) => void;
   readonly overrides?: ServiceOverrides;
+  /** Start the local AWS stand-in and point the AWS SDK clients at it (process environment). */
+  readonly aws?: boolean;
+  /** Where the configuration lives: a file (default) or a secret in the stand-in. */
+  readonly configIn?: 'file' | 'secret';
+}
+
+/** Environment variables set for a test file, restored by close(). */
+function setEnv(vars: Record<string, string>): () => void {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, vars);
+  return () => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
 }
 
 /** Starts a simulator and a gateway configured by `testConfig()`, every account pointed at the simulator. */
 export async function startLocalGateway(options: LocalGatewayOptions = {}): Promise<LocalGateway> {
-  const simulator = new MantleSimulator(options.simulator);
+  const credentials = new SimulatorCredentials();
+  const simulator = new MantleSimulator({ credentials, ...options.simulator });
   const simulatorUrl = await simulator.start();
+  let aws: AwsStandIn | undefined;
+  let restoreEnv = (): void => undefined;
+  if (options.aws || options.configIn === 'secret') {
+    aws = new AwsStandIn(credentials);
+    const awsUrl = await aws.start();
+    // The SDK clients read these when they are created (once per process, on first use).
+    restoreEnv = setEnv({ ...aws.environment(awsUrl), AWS_MAX_ATTEMPTS: '1' });
+  }
   const { document, tokens } = testConfig();
   options.editConfig?.(document);
   const dir = mkdtempSync(join(tmpdir(), 'mgw-test-'));
   const configFile = join(dir, 'gateway.json');
   writeFileSync(configFile, JSON.stringify(document, null, 2));
-  const settings = settingsFromEnv({ GATEWAY_CONFIG_FILE: configFile, GATEWAY_SIMULATOR_ENDPOINT: simulatorUrl, ...options.env });
+  const secretName = options.configIn === 'secret' ? 'mantle-gateway/config' : undefined;
+  if (secretName) aws!.secretsManager.createSecret(secretName, JSON.stringify(document, null, 2));
+  const source = secretName ? { GATEWAY_CONFIG_SECRET_ID: secretName } : { GATEWAY_CONFIG_FILE: configFile };
+  const settings = settingsFromEnv({ ...source, GATEWAY_SIMULATOR_ENDPOINT: simulatorUrl, ...options.env });
   const lines: string[] = [];
   const write = process.stdout.write.bind(process.stdout);
   const handler = createHandler(createServices(settings, options.overrides)) as unknown as StreamingHandler;
@@ -59,6 +93,8 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
     simulator,
     tokens,
     configFile,
+    ...(aws ? { aws } : {}),
+    ...(secretName ? { secretName } : {}),
     records: () => lines.map((l) => JSON.parse(l) as Record<string, any>),
     recordLines: () => [...lines],
     waitForRecord: async (count: number) => {
@@ -70,6 +106,8 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
       spy.mockRestore();
       await server.close();
       await simulator.close();
+      await aws?.close();
+      restoreEnv();
     },
   };
 }
