@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listen } from './listen';
 import {
   DEFAULT_STREAM_CONTENT_TYPE,
   HTTP_INTEGRATION_CONTENT_TYPE,
@@ -173,7 +173,6 @@ export async function startFunctionUrlServer(options: FunctionUrlServerOptions):
   const server = createServer((req, res) => {
     void invoke(req, res);
   });
-  server.keepAliveTimeout = 65_000;
 
   async function invoke(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const requestId = randomUUID();
@@ -215,19 +214,6 @@ export async function startFunctionUrlServer(options: FunctionUrlServerOptions):
     relay.finish(failed);
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-  });
-  const address = server.address() as AddressInfo;
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  return {
-    url: `http://${host}:${address.port}`,
-    server,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  const url = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
+  return { url, server, close: () => closeServer(server) };
 }

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listen } from '../runtime/listen';
 import { chatCompletion, type SimulatedAnswer } from './chat';
 import { SimulatorCredentials } from './credentials';
 import { FaultCounter, faultOf, type FaultSpec } from './faults';
@@ -74,25 +74,13 @@ export class MantleSimulator {
   }
 
   /** Starts listening; resolves with the base URL. */
-  public async start(): Promise<string> {
-    const server = createServer((req, res) => void this.handle(req, res));
-    server.keepAliveTimeout = 65_000;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', () => resolve());
-    });
-    this.server = server;
-    const { port } = server.address() as AddressInfo;
-    return `http://${this.options.host ?? '127.0.0.1'}:${port}`;
+  public start(): Promise<string> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    return listen(this.server, this.options.port ?? 0, this.options.host ?? '127.0.0.1');
   }
 
   public close(): Promise<void> {
-    const server = this.server;
-    if (!server) return Promise.resolve();
-    return new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
+    return closeServer(this.server);
   }
 
   /** The requests received on a path (newest last). */

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeServer, listen } from '../../runtime/listen';
 import { SimulatorCredentials } from '../credentials';
 import { SignatureError, verifySigV4 } from '../sigv4-verify';
 import { AwsApiError } from './aws-error';
@@ -65,23 +65,13 @@ export class AwsStandIn {
     return this.calls.get(`${service}:${action}`) ?? 0;
   }
 
-  public async start(port = 0): Promise<string> {
-    const server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, '127.0.0.1', () => resolve());
-    });
-    this.server = server;
-    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  public start(port = 0): Promise<string> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    return listen(this.server, port, '127.0.0.1');
   }
 
   public close(): Promise<void> {
-    const server = this.server;
-    if (!server) return Promise.resolve();
-    return new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    });
+    return closeServer(this.server);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
