@@ -1,11 +1,12 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { ConfigCache } from './config/config-cache';
-import { FileDocumentStore, type ConfigSource } from './config/document-store';
+import { FileDocumentStore, type DocumentStore } from './config/document-store';
 import { SettingsError, type GatewaySettings } from './config/settings';
 import { assumeRoleStrategy } from './credentials/assume-role-auth';
 import { AccountCredentialResolver, type AssumeRoleStrategy } from './credentials/credential-resolver';
 import { SecretConfigSource } from './config/secret-source';
+import { deleteModel, listAccountModels, listAccounts, putModel } from './endpoints/admin';
 import { healthz } from './endpoints/healthz';
 import { inference } from './endpoints/inference';
 import { listModels } from './endpoints/models';
@@ -24,7 +25,7 @@ import { Forwarder } from './upstream/forward';
 
 /** Optional replacements, for tests and for the sources added by later features. */
 export interface ServiceOverrides {
-  readonly configSource?: ConfigSource;
+  readonly configSource?: DocumentStore;
   readonly assumeRole?: AssumeRoleStrategy;
 }
 
@@ -37,6 +38,7 @@ export function createServices(settings: GatewaySettings, overrides: ServiceOver
   return {
     settings,
     config: new ConfigCache(source, settings.configTtlSeconds),
+    store: source,
     credentials: new AccountCredentialResolver(overrides.assumeRole ?? assumeRoleStrategy()),
     forwarder: new Forwarder(settings),
     prefixes: new PathPrefixPolicy(settings.openaiV1PrefixModels),
@@ -58,6 +60,9 @@ export function createRouter(): Router<Endpoint> {
     { pattern: '/v1/responses/{id}/cancel', methods: { POST: storedResponse('POST', StoredResponseAction.cancel) } },
     { pattern: '/v1/messages', methods: { POST: inference(anthropicMessages) } },
     { pattern: '/v1/messages/count_tokens', methods: { POST: inference(anthropicCountTokens) } },
+    { pattern: '/admin/accounts', methods: { GET: listAccounts } },
+    { pattern: '/admin/accounts/{account}/models', methods: { GET: listAccountModels } },
+    { pattern: '/admin/accounts/{account}/models/{name}', methods: { PUT: putModel, DELETE: deleteModel } },
   ]);
 }
 

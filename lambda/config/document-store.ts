@@ -32,6 +32,8 @@ export interface DocumentStore extends ConfigSource {
 /** A document in a local file, replaced atomically (write a temporary file, then rename). */
 export class FileDocumentStore implements DocumentStore {
   public readonly description: string;
+  /** Writes in this process are serialised, so the version check and the rename are one step. */
+  private writing: Promise<unknown> = Promise.resolve();
 
   public constructor(private readonly path: string) {
     this.description = `file ${path}`;
@@ -42,7 +44,13 @@ export class FileDocumentStore implements DocumentStore {
     return { text, version: GatewayConfig.versionOf(text) };
   }
 
-  public async write(text: string, baseVersion: string | undefined): Promise<StoredDocument> {
+  public write(text: string, baseVersion: string | undefined): Promise<StoredDocument> {
+    const next = this.writing.then(() => this.writeNow(text, baseVersion));
+    this.writing = next.catch(() => undefined);
+    return next;
+  }
+
+  private async writeNow(text: string, baseVersion: string | undefined): Promise<StoredDocument> {
     if (baseVersion !== undefined) {
       const current = await this.read().catch(() => undefined);
       if (current && current.version !== baseVersion) throw new VersionConflictError();

@@ -3,6 +3,12 @@ import { secretRegion, secretsManagerClient } from '../credentials/aws-clients';
 import { GatewayConfig } from './gateway-config';
 import { VersionConflictError, type DocumentStore, type StoredDocument } from './document-store';
 
+/** The SDK's command classes, loaded on first use (cold starts of file-configured gateways skip them). */
+function secretsManagerCommands(): typeof import('@aws-sdk/client-secrets-manager') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('@aws-sdk/client-secrets-manager') as typeof import('@aws-sdk/client-secrets-manager');
+}
+
 /** The staging label a write puts its new version under before moving AWSCURRENT to it. */
 export const PENDING_STAGE = 'MANTLE_GATEWAY_PENDING';
 
@@ -24,14 +30,14 @@ export class SecretConfigSource implements DocumentStore {
   }
 
   public async read(): Promise<StoredDocument & { readonly versionId: string }> {
-    const { GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
+    const { GetSecretValueCommand } = secretsManagerCommands();
     const out = await this.client().send(new GetSecretValueCommand({ SecretId: this.secretId }));
     if (typeof out.SecretString !== 'string') throw new Error(`${this.description} has no SecretString`);
     return { text: out.SecretString, version: GatewayConfig.versionOf(out.SecretString), versionId: out.VersionId ?? '' };
   }
 
   public async write(text: string, baseVersion: string | undefined): Promise<StoredDocument> {
-    const { PutSecretValueCommand, UpdateSecretVersionStageCommand } = await import('@aws-sdk/client-secrets-manager');
+    const { PutSecretValueCommand, UpdateSecretVersionStageCommand } = secretsManagerCommands();
     const current = await this.read().catch((error: { name?: string }) => {
       if (error?.name === 'ResourceNotFoundException') return undefined;
       throw error;

@@ -1,4 +1,5 @@
 import type { ConfigCache } from '../config/config-cache';
+import type { DocumentStore } from '../config/document-store';
 import type { GatewaySettings } from '../config/settings';
 import type { CredentialResolver } from '../credentials/credential-resolver';
 import type { RequestContext } from '../http/request-context';
@@ -10,6 +11,8 @@ import type { Forwarder } from '../upstream/forward';
 export interface GatewayServices {
   readonly settings: GatewaySettings;
   readonly config: ConfigCache;
+  /** Where the configuration is written (the admin API). */
+  readonly store: DocumentStore;
   readonly credentials: CredentialResolver;
   readonly forwarder: Forwarder;
   readonly prefixes: PathPrefixPolicy;

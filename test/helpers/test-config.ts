@@ -8,6 +8,8 @@ export interface TestTokens {
   readonly alice: string;
   readonly bob: string;
   readonly carol: string;
+  /** Manager of `sim`. */
+  readonly dave: string;
   readonly admin: string;
   readonly expired: string;
   readonly revoked: string;
@@ -22,6 +24,7 @@ export function testConfig(): { document: ConfigDocumentInput; tokens: TestToken
     alice: generateToken(),
     bob: generateToken(),
     carol: generateToken(),
+    dave: generateToken(),
     admin: generateToken(),
     expired: generateToken(),
     revoked: generateToken(),
@@ -46,6 +49,7 @@ export function testConfig(): { document: ConfigDocumentInput; tokens: TestToken
       record('alice', 'user:alice@example.com'),
       record('bob', 'user:bob@example.com'),
       record('carol', 'service:carol-batch'),
+      record('dave', 'user:dave@example.com'),
       record('admin', 'user:root@example.com'),
       record('expired', 'user:alice@example.com', { expiresAt: new Date(now - 1000).toISOString() }),
       record('revoked', 'user:alice@example.com', { revoked: true }),
@@ -56,7 +60,10 @@ export function testConfig(): { document: ConfigDocumentInput; tokens: TestToken
         region: 'us-east-1',
         auth: { type: 'access-key', accessKeyId: DEV_ACCESS_KEY_ID, secretAccessKey: DEV_SECRET_ACCESS_KEY },
         project: 'proj_sim123',
-        collaborators: [{ subject: 'user:alice@example.com', role: 'user' }],
+        collaborators: [
+          { subject: 'user:alice@example.com', role: 'user' },
+          { subject: 'user:dave@example.com', role: 'manager' },
+        ],
         models: [
           { modelId: 'openai.gpt-oss-120b' },
           { modelId: 'openai.gpt-5.5' },
@@ -89,6 +96,7 @@ export function testConfig(): { document: ConfigDocumentInput; tokens: TestToken
       alice: made.alice.token,
       bob: made.bob.token,
       carol: made.carol.token,
+      dave: made.dave.token,
       admin: made.admin.token,
       expired: made.expired.token,
       revoked: made.revoked.token,
