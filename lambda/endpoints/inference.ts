@@ -45,6 +45,7 @@ export function inference(surface: ApiSurface): Endpoint {
       auth,
       headers,
       body: prepared.body,
+      deadline: ctx.deadline,
     });
     record.setPhase('upstreamFirstByte', performance.now() - sentAt);
     ids.prefix = prefix;

@@ -29,6 +29,7 @@ export async function relayAnswer(
     const relayStartMs = performance.now() - request.startedAt;
     const body = relaySse(response, surface, observer, {
       idleTimeoutMs: streamIdleTimeoutMs,
+      deadline: ctx.deadline,
       onEnd: (outcome) => {
         record.usage = observer.usage();
         if (outcome.firstByteMs !== undefined) record.firstByteMs = relayStartMs + outcome.firstByteMs;

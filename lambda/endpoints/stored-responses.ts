@@ -44,6 +44,7 @@ export function storedResponse(method: 'GET' | 'DELETE' | 'POST', action: Stored
       body,
       suffix: `/${encodeURIComponent(ref.upstreamId)}${action}`,
       ...(request.query ? { query: request.query } : {}),
+      deadline: ctx.deadline,
     });
     record.setPhase('upstreamFirstByte', performance.now() - sentAt);
     const ids = new ExchangeResponseIds(config, principal, account, ref.region);

@@ -9,6 +9,8 @@ export interface RequestContext {
   readonly record: RequestRecord;
   /** The error format of the request's surface (decided from the path, then by the route). */
   errorFormat: ErrorFormat;
+  /** Epoch ms by which the response must be finished: the function's time limit less a margin. */
+  readonly deadline: number;
 }
 
 /** The Lambda context with the gateway's request context attached by the first middleware. */

@@ -13,6 +13,8 @@ export interface StreamOutcome {
 
 export interface RelayOptions {
   readonly idleTimeoutMs: number;
+  /** Epoch ms by which the stream must have ended (the function's time limit less a margin). */
+  readonly deadline: number;
   readonly onEnd: (outcome: StreamOutcome) => void;
 }
 
@@ -21,6 +23,14 @@ export class StreamIdleTimeoutError extends UpstreamError {
   public override readonly name: string = 'StreamIdleTimeoutError';
   public constructor(idleMs: number) {
     super(504, ErrorKind.timeout, 'stream_idle_timeout', `Bedrock Mantle sent nothing for ${idleMs} ms; the stream was ended.`);
+  }
+}
+
+/** The function's time was running out: the stream was ended cleanly before Lambda would cut it. */
+export class ResponseDeadlineError extends UpstreamError {
+  public override readonly name: string = 'ResponseDeadlineError';
+  public constructor() {
+    super(504, ErrorKind.timeout, 'deadline_exceeded', "The response was ended before the gateway's time limit; ask for less output or stream it in parts.");
   }
 }
 
@@ -65,6 +75,7 @@ export function relaySse(upstream: IncomingMessage, surface: ApiSurface, observe
     let pending: Buffer = Buffer.alloc(0);
     let failure: GatewayError | undefined;
     armIdle();
+    const deadlineTimer = setTimeout(() => upstream.destroy(new ResponseDeadlineError()), Math.max(0, options.deadline - Date.now()));
     try {
       for await (const chunk of upstream) {
         armIdle();
@@ -93,6 +104,7 @@ export function relaySse(upstream: IncomingMessage, surface: ApiSurface, observe
       failure = error instanceof GatewayError ? error : new StreamTruncatedError(error);
     } finally {
       clearTimeout(idleTimer);
+      clearTimeout(deadlineTimer);
     }
     if (failure) {
       firstByteMs ??= performance.now() - startedAt;

@@ -18,8 +18,10 @@ export interface FaultSpec {
   readonly resetAfterEvents?: number;
   /** Stop sending (keeping the connection open) after this many stream events. */
   readonly stallAfterEvents?: number;
-  /** Insert a malformed frame after the first event. */
-  readonly malformedFrame?: boolean;
+  /** Close the connection without answering (with `failFirst`/`key`: only the first N times). */
+  readonly drop?: boolean;
+  /** After the first event, send a malformed error frame (as Mantle sometimes does) and end. */
+  readonly malformedError?: boolean;
   /** Report this many prompt tokens as read from the cache. */
   readonly cachedTokens?: number;
   /** Report this many prompt tokens as written to the cache (Messages). */
@@ -36,9 +38,9 @@ export function faultOf(body: Record<string, unknown>): FaultSpec {
 export class FaultCounter {
   private readonly counts = new Map<string, number>();
 
-  /** True when this request should fail. */
+  /** True when this request should fail (with `status`, or by dropping the connection). */
   public shouldFail(spec: FaultSpec): boolean {
-    if (spec.status === undefined) return false;
+    if (spec.status === undefined && !spec.drop) return false;
     if (spec.failFirst === undefined) return true;
     const key = spec.key ?? '';
     const n = this.counts.get(key) ?? 0;

@@ -40,6 +40,9 @@ export interface SimulatorOptions {
 type Json = Record<string, any>;
 type Api = 'chat' | 'responses' | 'messages';
 
+/** Thrown to close the connection without an answer. */
+class DropConnection extends Error {}
+
 class HttpError extends Error {
   public constructor(
     public readonly status: number,
@@ -114,8 +117,12 @@ export class MantleSimulator {
       if (this.requests.length > (this.options.keepRequests ?? 1000)) this.requests.shift();
       const answer = await this.route(req.method ?? 'GET', path, body ?? {}, region, req.headers);
       if (answer.usage !== undefined) entry.usage = answer.usage;
-      await this.send(res, answer, faultOf(body ?? {}));
+      await this.send(res, answer, faultOf(body ?? {}), path);
     } catch (error) {
+      if (error instanceof DropConnection) {
+        res.socket?.destroy();
+        return;
+      }
       if (error instanceof HttpError || error instanceof SimulatedHttpError) {
         const headers = error instanceof HttpError ? error.headers : {};
         if (!res.headersSent) res.writeHead(error.status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(error.body));
@@ -201,13 +208,14 @@ export class MantleSimulator {
   private failIfAsked(body: Json): void {
     const spec = faultOf(body);
     if (!this.faults.shouldFail(spec)) return;
+    if (spec.drop) throw new DropConnection();
     const status = spec.status!;
     const type = status === 429 ? 'rate_limit_error' : status >= 500 ? 'api_error' : 'invalid_request_error';
     const message = status === 429 ? 'Too many tokens, please wait before trying again.' : `Simulated failure ${status}.`;
     throw new HttpError(status, { error: { message, type, param: null, code: status === 429 ? 'throttling' : 'simulated' } }, spec.retryAfter !== undefined ? { 'retry-after': String(spec.retryAfter) } : {});
   }
 
-  private async send(res: ServerResponse, answer: SimulatedAnswer, fault: FaultSpec): Promise<void> {
+  private async send(res: ServerResponse, answer: SimulatedAnswer, fault: FaultSpec, path: string): Promise<void> {
     if (fault.delayMs) await sleep(fault.delayMs);
     const requestId = `sim-${this.counter}`;
     if (!answer.events) {
@@ -229,7 +237,11 @@ export class MantleSimulator {
       if (delay) await sleep(delay);
       if (!res.write(event)) await new Promise((resolve) => res.once('drain', resolve));
       sent++;
-      if (fault.malformedFrame && sent === 1) res.write('data: {"message": "malformed frame\n\n');
+      if (fault.malformedError && sent === 1) {
+        // Mantle's malformed error frames: a bare {"message"} or an error event whose data is a JSON string.
+        res.end(path.endsWith('/responses') ? 'event: error\ndata: "Internal server error"\n\n' : path.startsWith('/anthropic') ? 'event: error\ndata: {"message": "Internal server error"}\n\n' : 'data: {"message": "Internal server error"}\n\n');
+        return;
+      }
     }
     res.end();
   }

@@ -3,6 +3,7 @@ import type { GatewayError } from '../http/errors';
 import { anthropicErrorFormat } from './error-format';
 import { setTopLevelFields } from './json-splice';
 import { sseData, sseEventName, sseFrame } from './sse';
+import { isBareMessage, upstreamStreamError, UPSTREAM_STREAM_ERROR } from './stream-errors';
 import type { ApiSurface, ExchangeContext, ExchangeObserver, JsonObject, PreparedExchange } from './surface';
 import { tokenCount, ZERO_USAGE, type Usage } from './usage';
 
@@ -62,7 +63,13 @@ class MessagesObserver implements ExchangeObserver {
       if (name === 'message_delta') readTokens(this.tokens, data?.usage);
       if (name === 'error') {
         this.done = true;
-        this.failed = String((data?.error as JsonObject | undefined)?.type ?? 'upstream_error');
+        const inner = data?.error as JsonObject | undefined;
+        if (!inner || typeof inner.type !== 'string') {
+          // Malformed (a bare {"message"} or a string): re-emitted in the Anthropic error shape.
+          this.failed = UPSTREAM_STREAM_ERROR;
+          return inBandError(upstreamStreamError(isBareMessage(data) ? data.message : data));
+        }
+        this.failed = inner.type;
       }
       this.any = true;
     } else if (name === 'message_stop') this.done = true;

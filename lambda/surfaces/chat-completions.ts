@@ -2,6 +2,7 @@ import { openaiErrorFormat } from './error-format';
 import { setTopLevelFields } from './json-splice';
 import { openaiDataErrorFrame, openaiProjectHeader } from './openai-common';
 import { sseData, sseFrame } from './sse';
+import { isBareMessage, upstreamStreamError, UPSTREAM_STREAM_ERROR } from './stream-errors';
 import type { ApiSurface, ExchangeContext, ExchangeObserver, JsonObject, PreparedExchange } from './surface';
 import { tokenCount, type Usage } from './usage';
 
@@ -63,6 +64,7 @@ class ChatObserver implements ExchangeObserver {
     if (!usage && !reasoning) {
       if (text.includes('[DONE]') && sseData(raw) === '[DONE]') this.done = true;
       else if (text.includes('"error"')) this.noteError(raw);
+      else if (text.includes('"message"') && !text.includes('"choices"')) return this.normaliseBareMessage(raw);
       return raw;
     }
     const data = sseData(raw);
@@ -89,6 +91,20 @@ class ChatObserver implements ExchangeObserver {
 
   public failure(): string | undefined {
     return this.failed;
+  }
+
+  /** A bare `{"message"}` frame is Mantle's malformed error: re-emit it as a proper error frame. */
+  private normaliseBareMessage(raw: Buffer): Buffer {
+    let data: unknown;
+    try {
+      data = JSON.parse(sseData(raw) ?? '');
+    } catch {
+      return raw;
+    }
+    if (!isBareMessage(data)) return raw;
+    this.failed = UPSTREAM_STREAM_ERROR;
+    this.done = true;
+    return openaiDataErrorFrame(upstreamStreamError(data.message));
   }
 
   /** Mantle reports a mid-stream failure as a data frame holding an error object; the stream ends there. */

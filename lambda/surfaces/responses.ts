@@ -2,6 +2,8 @@ import { openaiErrorFormat } from './error-format';
 import { setTopLevelFields } from './json-splice';
 import { openaiProjectHeader } from './openai-common';
 import { sseData, sseEventName, sseFrame } from './sse';
+import { isBareMessage, upstreamStreamError, UPSTREAM_STREAM_ERROR } from './stream-errors';
+import type { GatewayError } from '../http/errors';
 import type { ApiSurface, ExchangeContext, ExchangeObserver, JsonObject, PreparedExchange, ResponseIdCodec } from './surface';
 import { tokenCount, type Usage } from './usage';
 
@@ -54,13 +56,21 @@ class ResponsesObserver implements ExchangeObserver {
   public event(raw: Buffer): Buffer | null {
     const name = sseEventName(raw);
     const terminal = name !== undefined && TERMINAL_EVENTS.has(name);
-    if (!this.learned || terminal) {
-      let data: JsonObject | undefined;
+    const unnamed = name === undefined && raw.includes('"message"');
+    if (!this.learned || terminal || unnamed) {
+      let parsed: unknown;
       try {
-        data = JSON.parse(sseData(raw) ?? '') as JsonObject;
+        parsed = JSON.parse(sseData(raw) ?? '');
       } catch {
-        data = undefined;
+        parsed = undefined;
       }
+      // Mantle's malformed error frames: an error event whose data is a string, or a bare {"message"}.
+      if ((name === 'error' && (typeof parsed === 'string' || isBareMessage(parsed))) || (unnamed && isBareMessage(parsed))) {
+        this.done = true;
+        this.failed = UPSTREAM_STREAM_ERROR;
+        return responsesInBandError(upstreamStreamError(typeof parsed === 'string' ? parsed : (parsed as { message: unknown }).message));
+      }
+      const data = parsed && typeof parsed === 'object' ? (parsed as JsonObject) : undefined;
       const response = data?.response as JsonObject | undefined;
       if (response) this.learn(response);
       if (terminal) {
@@ -106,6 +116,11 @@ class ResponsesObserver implements ExchangeObserver {
   }
 }
 
+/** The Responses stream's in-band error event. */
+function responsesInBandError(error: GatewayError): Buffer {
+  return sseFrame(JSON.stringify({ type: 'error', code: error.code, message: error.message, param: error.param }), 'error');
+}
+
 /** POST /v1/responses → `{P}/responses`; follow-ups on stored responses use the same path. */
 export const responses: ApiSurface = {
   api: 'responses',
@@ -132,5 +147,5 @@ export const responses: ApiSurface = {
     };
   },
   followUpObserver: (ids, upstreamId, clientId) => new ResponsesObserver(ids, false, [[upstreamId, clientId]]),
-  inBandError: (error) => sseFrame(JSON.stringify({ type: 'error', code: error.code, message: error.message, param: error.param }), 'error'),
+  inBandError: responsesInBandError,
 };

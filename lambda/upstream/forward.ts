@@ -6,7 +6,8 @@ import type { PrefixChoice } from '../routing/path-prefix';
 import { OpenAIPrefix, type ApiSurface } from '../surfaces/surface';
 import { upstreamOrigin } from './endpoint';
 import { BERM_REFUSAL, explainUpstreamError } from './explain';
-import { readBody, send } from './http-client';
+import { readBody, send, UpstreamConnectError, UpstreamFirstByteTimeoutError } from './http-client';
+import { backoffMs, MAX_INTERNAL_WAIT_MS, RETRYABLE_STATUSES, retryAfterMs } from './retry-policy';
 
 /** One call to Mantle: where it goes, how it is authenticated, what it carries. */
 export interface ForwardRequest {
@@ -27,6 +28,8 @@ export interface ForwardRequest {
   readonly suffix?: string;
   /** Query string to pass on (without `?`). */
   readonly query?: string;
+  /** Epoch ms by which the answer must have started; retries and waits stay inside it. */
+  readonly deadline: number;
 }
 
 /** A 2xx answer from Mantle and what the call took. */
@@ -36,18 +39,40 @@ export interface ForwardResult {
   readonly attempts: number;
 }
 
-/** Sends requests to Mantle: region, path prefix, signing, and the one Berm retry. */
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Sends requests to Mantle: region, path prefix, signing, the one Berm retry, and retries of
+ * throttling, transient failures and failed connections. Every retry happens before the client
+ * got a byte, waits with jittered exponential backoff (or Mantle's Retry-After when it fits the
+ * deadline), and never follows a request whose answer timed out: it may already be billed.
+ */
 export class Forwarder {
-  public constructor(private readonly settings: GatewaySettings) {}
+  public constructor(
+    private readonly settings: GatewaySettings,
+    private readonly random: () => number = Math.random,
+  ) {}
 
   /** Resolves with a 2xx response; any other answer becomes an explained UpstreamError. */
   public async forward(req: ForwardRequest): Promise<ForwardResult> {
     const choice = req.surface.usesOpenAIPrefix ? req.prefix : { prefix: OpenAIPrefix.v1, retryOnBerm: false };
     let prefix = choice.prefix;
     let attempts = 0;
+    const maxAttempts = this.settings.upstreamMaxAttempts;
     for (;;) {
       attempts++;
-      const response = await this.sendOnce(req, prefix);
+      let response: IncomingMessage;
+      try {
+        response = await this.sendOnce(req, prefix);
+      } catch (error) {
+        // Only a connection that never carried the request is safe to try again.
+        const wait = backoffMs(attempts, this.random);
+        if (error instanceof UpstreamConnectError && attempts < maxAttempts && this.fits(wait, req.deadline)) {
+          await sleep(wait);
+          continue;
+        }
+        throw error;
+      }
       const status = response.statusCode ?? 502;
       if (status >= 200 && status < 300) return { response, prefix, attempts };
       const body = await readBody(response);
@@ -55,13 +80,30 @@ export class Forwarder {
       if (status === 401 && choice.retryOnBerm && prefix === OpenAIPrefix.v1 && body.toString('utf8').includes(BERM_REFUSAL)) {
         req.onOpenAIV1Learned?.();
         prefix = OpenAIPrefix.openaiV1;
+        attempts--;
         continue;
+      }
+      if (RETRYABLE_STATUSES.has(status) && attempts < maxAttempts) {
+        const asked = retryAfterMs(response.headers['retry-after']);
+        const wait = asked ?? backoffMs(attempts, this.random);
+        // A longer Retry-After is passed on to the client (with the 429) rather than waited out here.
+        if (wait <= MAX_INTERNAL_WAIT_MS && this.fits(wait, req.deadline)) {
+          await sleep(wait);
+          continue;
+        }
       }
       throw explainUpstreamError(status, response.headers, body, { authType: req.account.auth.type, modelId: req.modelId });
     }
   }
 
+  /** True when waiting `ms` still leaves time for an attempt before the deadline. */
+  private fits(ms: number, deadline: number): boolean {
+    return Date.now() + ms + this.settings.upstreamConnectTimeoutMs < deadline;
+  }
+
   private async sendOnce(req: ForwardRequest, prefix: OpenAIPrefix): Promise<IncomingMessage> {
+    const remaining = req.deadline - Date.now();
+    if (remaining <= 0) throw new UpstreamFirstByteTimeoutError(0);
     const origin = upstreamOrigin(req.account, req.region, this.settings.simulatorEndpoint);
     const url = new URL(origin + req.surface.upstreamPath(prefix) + (req.suffix ?? '') + (req.query ? `?${req.query}` : ''));
     const headers = await req.auth.authorize({ method: req.method, url, region: req.region, headers: req.headers, body: req.body });
@@ -71,7 +113,7 @@ export class Forwarder {
       headers,
       body: req.body,
       connectTimeoutMs: this.settings.upstreamConnectTimeoutMs,
-      firstByteTimeoutMs: this.settings.upstreamFirstByteTimeoutMs,
+      firstByteTimeoutMs: Math.min(this.settings.upstreamFirstByteTimeoutMs, remaining),
     });
   }
 }

@@ -16,11 +16,20 @@ export interface SendRequest {
   readonly firstByteTimeoutMs: number;
 }
 
-/** The connection failed before the request was sent: safe to retry. */
+/**
+ * The connection failed before any answer: refused, reset, or closed under a reused keep-alive
+ * socket. Retried (SPEC: "connection failures"); a timeout waiting for the answer is not.
+ */
 export class UpstreamConnectError extends UpstreamError {
   public override readonly name: string = 'UpstreamConnectError';
-  public constructor(cause: unknown) {
-    super(502, ErrorKind.upstream, 'upstream_unreachable', 'Could not reach Bedrock Mantle.', { cause });
+  public constructor(cause: unknown, connected: boolean) {
+    super(
+      502,
+      ErrorKind.upstream,
+      connected ? 'upstream_connection_lost' : 'upstream_unreachable',
+      connected ? 'The connection to Bedrock Mantle closed before it answered.' : 'Could not reach Bedrock Mantle.',
+      { cause },
+    );
   }
 }
 
@@ -78,7 +87,7 @@ export function send(req: SendRequest): Promise<IncomingMessage> {
     });
     outgoing.once('error', (error) => {
       clear();
-      reject(connected ? new UpstreamError(502, ErrorKind.upstream, 'upstream_connection_lost', 'The connection to Bedrock Mantle failed.', { cause: error }) : new UpstreamConnectError(error));
+      reject(new UpstreamConnectError(error, connected));
     });
     outgoing.end(req.body);
   });

@@ -19,8 +19,10 @@ export function responseFinalizer(): MiddlewareObj<APIGatewayProxyEventV2, Gatew
     const { record } = ctx;
     record.status = response.statusCode;
     const headers: Record<string, string> = { ...response.headers, 'x-request-id': record.requestId };
+    // The phases known before the first byte, and the gateway's time so far.
+    const gateway = `gateway;dur=${(performance.now() - ctx.request.startedAt).toFixed(3)}`;
     const timing = record.serverTiming();
-    if (timing) headers['server-timing'] = timing;
+    headers['server-timing'] = timing ? `${timing}, ${gateway}` : gateway;
     const body = response.body instanceof Readable ? response.body : Readable.from([Buffer.from(response.body)]);
     let ended = false;
     const end = (): void => {
