@@ -21,12 +21,12 @@ export function customerTrustPolicy(gatewayRoleArn: string, externalId?: string)
   };
 }
 
-/** Least-privilege permissions for Mantle inference in the customer's account. */
-export function customerPermissionsPolicy(): Record<string, unknown> {
+/** Least-privilege permissions for Mantle inference in the customer's account (`*`: the account the role lives in). */
+export function customerPermissionsPolicy(accountId = '*'): Record<string, unknown> {
   return {
     Version: '2012-10-17',
     Statement: [
-      { Sid: 'MantleInference', Effect: 'Allow', Action: 'bedrock-mantle:CreateInference', Resource: 'arn:aws:bedrock-mantle:*:*:project/*' },
+      { Sid: 'MantleInference', Effect: 'Allow', Action: 'bedrock-mantle:CreateInference', Resource: `arn:aws:bedrock-mantle:*:${accountId}:project/*` },
       { Sid: 'MantleBearerTokens', Effect: 'Allow', Action: 'bedrock-mantle:CallWithBearerToken', Resource: '*' },
       { Sid: 'MarketplaceModelAccess', Effect: 'Allow', Action: [...MARKETPLACE_ACTIONS], Resource: '*' },
     ],

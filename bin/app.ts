@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+// The CDK app entry: reads context, creates the stacks. The logic lives in lib/.
+import { App } from 'aws-cdk-lib';
+import { listContext, MantleCustomerRoleStack, MantleGatewayStack } from '../lib/mantle-gateway-stack';
+
+const app = new App();
+const ctx = (key: string): unknown => app.node.tryGetContext(key);
+const text = (key: string): string | undefined => (ctx(key) === undefined || ctx(key) === '' ? undefined : String(ctx(key)));
+const reserved = text('reservedConcurrency');
+const assumableRoleArns = listContext(ctx('assumableRoleArns'));
+const corsAllowedOrigins = listContext(ctx('corsOrigins'));
+const openaiV1PrefixModels = listContext(ctx('openaiV1PrefixModels'));
+
+new MantleGatewayStack(app, 'MantleGateway', {
+  gateway: {
+    ...(text('configSecretArn') ? { configSecretArn: text('configSecretArn')! } : {}),
+    ...(assumableRoleArns ? { assumableRoleArns } : {}),
+    ...(text('metricsNamespace') ? { metricsNamespace: text('metricsNamespace')! } : {}),
+    ...(reserved ? { reservedConcurrency: Number(reserved) } : {}),
+    ...(corsAllowedOrigins ? { corsAllowedOrigins } : {}),
+    ...(text('alarmTopicArn') ? { alarmTopicArn: text('alarmTopicArn')! } : {}),
+    ...(openaiV1PrefixModels ? { openaiV1PrefixModels } : {}),
+  },
+});
+
+// In a customer account: npx cdk deploy MantleGatewayCustomerRole -c gatewayRoleArn=… -c externalId=…
+const gatewayRoleArn = text('gatewayRoleArn');
+const externalId = text('externalId');
+if (gatewayRoleArn && externalId) {
+  new MantleCustomerRoleStack(app, 'MantleGatewayCustomerRole', { role: { gatewayRoleArn, externalId } });
+}

@@ -1,0 +1,66 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+
+/** Props of {@link GatewayAlarms}. */
+export interface GatewayAlarmsProps {
+  readonly namespace: string;
+  /** @default no notifications (the alarms still show in the console) */
+  readonly alarmTopic?: sns.ITopic;
+  /** Error rate (errors / requests) that alarms. @default 0.05 */
+  readonly errorRateThreshold?: number;
+  /** Throttled requests in 5 minutes that alarm. @default 20 */
+  readonly throttleThreshold?: number;
+  /** Refused tokens in 5 minutes that alarm (a surge: a leaked or scanned endpoint). @default 50 */
+  readonly authFailureThreshold?: number;
+}
+
+const PERIOD = Duration.minutes(5);
+
+/** Alarms on the error rate, throttles and a surge of refused tokens. */
+export class GatewayAlarms extends Construct {
+  public readonly errorRate: cloudwatch.Alarm;
+  public readonly throttles: cloudwatch.Alarm;
+  public readonly authFailures: cloudwatch.Alarm;
+
+  public constructor(scope: Construct, id: string, props: GatewayAlarmsProps) {
+    super(scope, id);
+    const metric = (metricName: string) => new cloudwatch.Metric({ namespace: props.namespace, metricName, statistic: 'Sum', period: PERIOD });
+    const errorRate = props.errorRateThreshold ?? 0.05;
+    if (!(errorRate > 0 && errorRate < 1)) throw new Error('errorRateThreshold must be between 0 and 1.');
+    this.errorRate = new cloudwatch.MathExpression({
+      expression: 'IF(requests > 0, errors / requests, 0)',
+      usingMetrics: { errors: metric('Errors'), requests: metric('Requests') },
+      period: PERIOD,
+      label: 'error rate',
+    }).createAlarm(this, 'ErrorRate', {
+      alarmDescription: `More than ${errorRate * 100}% of requests failed (5xx or a stream ended with an error) for 15 minutes.`,
+      threshold: errorRate,
+      evaluationPeriods: 3,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.throttles = metric('Throttles').createAlarm(this, 'Throttles', {
+      alarmDescription: 'Clients are being throttled: Mantle token-per-minute quotas are exhausted.',
+      threshold: props.throttleThreshold ?? 20,
+      evaluationPeriods: 2,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    this.authFailures = metric('AuthFailures').createAlarm(this, 'AuthFailures', {
+      alarmDescription: 'A surge of refused gateway tokens: a leaked URL being scanned, or a revoked token still in use.',
+      threshold: props.authFailureThreshold ?? 50,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    if (props.alarmTopic) {
+      for (const alarm of [this.errorRate, this.throttles, this.authFailures]) {
+        alarm.addAlarmAction(new actions.SnsAction(props.alarmTopic));
+        alarm.addOkAction(new actions.SnsAction(props.alarmTopic));
+      }
+    }
+  }
+}
