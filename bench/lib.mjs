@@ -19,9 +19,9 @@ export function cli(args, env = {}) {
 }
 
 /** Starts a long-running process and resolves once `ready` matches its output. */
-export function startProcess(args, ready, env = {}) {
+export function startProcess(args, ready, env = {}, { stdin = false } = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: [stdin ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
     let output = '';
     const onData = (chunk) => {
       output += chunk.toString();

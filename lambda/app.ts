@@ -17,6 +17,7 @@ import { responseFinalizer } from './http/middlewares/response-finalizer';
 import type { GatewayLambdaContext } from './http/request-context';
 import type { GatewayResponse } from './http/response';
 import { Router } from './http/router';
+import { streamResponses } from './http/stream-response';
 import { PathPrefixPolicy } from './routing/path-prefix';
 import { anthropicCountTokens, anthropicMessages } from './surfaces/anthropic-messages';
 import { chatCompletions } from './surfaces/chat-completions';
@@ -66,7 +67,7 @@ export function createRouter(): Router<Endpoint> {
   ]);
 }
 
-/** The streaming Lambda handler: middy composition only. */
+/** The streaming Lambda handler: composition only (middy middlewares, the router, response streaming). */
 export function createHandler(services: GatewayServices) {
   const router = createRouter();
   const route = async (_event: APIGatewayProxyEventV2, context: GatewayLambdaContext): Promise<GatewayResponse> => {
@@ -74,8 +75,11 @@ export function createHandler(services: GatewayServices) {
     const { handler, params } = router.match(ctx.request.method, ctx.request.path);
     return handler(ctx, services, params);
   };
-  return middy<APIGatewayProxyEventV2, GatewayResponse, Error, GatewayLambdaContext>({ streamifyResponse: true })
+  // timeoutEarlyInMillis 0: the gateway keeps its own deadlines (ending streams cleanly in-band),
+  // so middy's per-request timer and promise race are not needed.
+  const chain = middy<APIGatewayProxyEventV2, GatewayResponse, Error, GatewayLambdaContext>({ timeoutEarlyInMillis: 0 })
     .use(requestContext({ metricsNamespace: services.settings.metricsNamespace }))
     .use(responseFinalizer())
     .handler(route);
+  return streamResponses((event: APIGatewayProxyEventV2, context: GatewayLambdaContext) => chain(event, context));
 }

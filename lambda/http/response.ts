@@ -1,10 +1,12 @@
 import type { Readable } from 'node:stream';
 
-/** What a route returns: middy's streaming mode writes the prelude and pipes the body. */
+/** What a route returns; http/stream-response.ts writes the prelude and the body. */
 export interface GatewayResponse {
   readonly statusCode: number;
   readonly headers: Record<string, string>;
   readonly body: string | Buffer | Readable;
+  /** Runs once the whole body was handed to the runtime (or the stream failed). */
+  readonly onSent?: () => void;
 }
 
 /** A JSON response. */

@@ -25,8 +25,16 @@ export class LocalResponseStream extends Writable {
   /** Set by HttpResponseStream.from: runs once, right before the first write. */
   public onBeforeFirstWrite: ((write: (chunk: Buffer) => void) => void) | undefined;
 
-  public constructor(private readonly sink: (chunk: Buffer, done: (error?: Error | null) => void) => void) {
+  public constructor(
+    private readonly sink: (chunk: Buffer, done: (error?: Error | null) => void) => void,
+    private readonly onEnd: () => void = () => undefined,
+  ) {
     super();
+  }
+
+  public override _final(callback: (error?: Error | null) => void): void {
+    this.onEnd();
+    callback();
   }
 
   public setContentType(contentType: string): void {

@@ -92,6 +92,8 @@ class ResponseRelay {
   private head: Buffer[] = [];
   private headLength = 0;
   private started = false;
+  private corked = false;
+  private ended = false;
 
   public constructor(
     private readonly res: ServerResponse,
@@ -127,6 +129,8 @@ class ResponseRelay {
 
   /** The function finished (or failed) without writing anything: Lambda still answers. */
   public finish(failed: boolean): void {
+    if (this.ended) return;
+    this.ended = true;
     if (!this.started) {
       if (failed) {
         this.start(502, { 'content-type': 'application/json' }, []);
@@ -147,11 +151,22 @@ class ResponseRelay {
     for (const [name, value] of Object.entries(headers)) this.res.setHeader(name, value);
     if (cookies.length) this.res.setHeader('set-cookie', cookies);
     if (!this.res.hasHeader('x-amzn-requestid')) this.res.setHeader('x-amzn-requestid', this.requestId);
-    this.res.flushHeaders();
+    // No flushHeaders(): the head leaves with the first body bytes, which arrive in the same write
+    // as the prelude, so the client waits for nothing and the socket sees one write instead of two.
   }
 
   private forward(chunk: Buffer, done: (error?: Error | null) => void): void {
     if (this.res.destroyed || this.res.writableEnded) return done();
+    // Writes of one turn of the event loop leave in one syscall (head, body and end together for a
+    // whole answer); a streamed chunk waits at most until the loop's next check phase.
+    if (!this.corked) {
+      this.corked = true;
+      this.res.cork();
+      setImmediate(() => {
+        this.corked = false;
+        this.res.uncork();
+      });
+    }
     if (this.res.write(chunk)) return done();
     // Backpressure: the function's next write waits until the client has taken this one.
     const resume = (): void => {
@@ -194,7 +209,11 @@ export async function startFunctionUrlServer(options: FunctionUrlServerOptions):
       getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
     };
     let relay: ResponseRelay | undefined;
-    const stream = new LocalResponseStream((chunk, done) => relay!.write(chunk, done));
+    // The response ends as soon as the function ends its stream, not when its promise settles.
+    const stream = new LocalResponseStream(
+      (chunk, done) => relay!.write(chunk, done),
+      () => relay!.finish(false),
+    );
     relay = new ResponseRelay(res, stream, requestId);
     let failed = false;
     try {

@@ -22,6 +22,8 @@ export interface FaultSpec {
   readonly drop?: boolean;
   /** After the first event, send a malformed error frame (as Mantle sometimes does) and end. */
   readonly malformedError?: boolean;
+  /** Stamp each stream event's JSON with `sim_t`, the epoch ms (fractional) it was sent: benchmarks measure per-chunk delay with it. */
+  readonly stampEvents?: boolean;
   /** Report this many prompt tokens as read from the cache. */
   readonly cachedTokens?: number;
   /** Report this many prompt tokens as written to the cache (Messages). */

@@ -235,7 +235,8 @@ export class MantleSimulator {
       }
       if (fault.stallAfterEvents !== undefined && sent >= fault.stallAfterEvents) return; // keep the connection open, send nothing more
       if (delay) await sleep(delay);
-      if (!res.write(event)) await new Promise((resolve) => res.once('drain', resolve));
+      const frame = fault.stampEvents ? event.replace('data: {', `data: {"sim_t":${(performance.timeOrigin + performance.now()).toFixed(3)},`) : event;
+      if (!res.write(frame)) await new Promise((resolve) => res.once('drain', resolve));
       sent++;
       if (fault.malformedError && sent === 1) {
         // Mantle's malformed error frames: a bare {"message"} or an error event whose data is a JSON string.

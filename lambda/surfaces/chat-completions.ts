@@ -1,7 +1,8 @@
 import { openaiErrorFormat } from './error-format';
 import { setTopLevelFields } from './json-splice';
+import { mirrorReasoningText, objectMember } from './json-scan';
 import { openaiDataErrorFrame, openaiProjectHeader } from './openai-common';
-import { sseData, sseFrame } from './sse';
+import { sseData } from './sse';
 import { isBareMessage, upstreamStreamError, UPSTREAM_STREAM_ERROR } from './stream-errors';
 import type { ApiSurface, ExchangeContext, ExchangeObserver, JsonObject, PreparedExchange } from './surface';
 import { tokenCount, type Usage } from './usage';
@@ -9,7 +10,16 @@ import { tokenCount, type Usage } from './usage';
 const HAS_USAGE_OBJECT = /"usage"\s*:\s*\{/;
 const HAS_REASONING = /"reasoning"\s*:/;
 
-type Choice = { message?: JsonObject; delta?: JsonObject };
+/** The usage object of a whole Chat Completions body, parsed alone. */
+function parseUsage(text: string): Usage | undefined {
+  const usage = objectMember(text, 'usage');
+  if (!usage) return undefined;
+  try {
+    return chatUsage(JSON.parse(usage));
+  } catch {
+    return undefined;
+  }
+}
 
 /** Chat Completions usage: `prompt_tokens` already includes the cached ones. */
 export function chatUsage(usage: unknown): Usage | undefined {
@@ -24,20 +34,6 @@ export function chatUsage(usage: unknown): Usage | undefined {
   };
 }
 
-/** Offers Mantle's `reasoning` also as `reasoning_content`, the field OpenAI-compatible clients read. */
-function mirrorReasoning(choices: unknown, field: 'message' | 'delta'): boolean {
-  if (!Array.isArray(choices)) return false;
-  let changed = false;
-  for (const choice of choices as Choice[]) {
-    const part = choice?.[field];
-    if (part && typeof part.reasoning === 'string' && part.reasoning_content === undefined) {
-      part.reasoning_content = part.reasoning;
-      changed = true;
-    }
-  }
-  return changed;
-}
-
 class ChatObserver implements ExchangeObserver {
   private seen: Usage | undefined;
   private done = false;
@@ -46,14 +42,12 @@ class ChatObserver implements ExchangeObserver {
   public constructor(private readonly clientWantsUsage: boolean) {}
 
   public json(body: Buffer): Buffer {
-    let parsed: JsonObject;
-    try {
-      parsed = JSON.parse(body.toString('utf8')) as JsonObject;
-    } catch {
-      return body;
-    }
-    this.seen = chatUsage(parsed.usage) ?? this.seen;
-    return mirrorReasoning(parsed.choices, 'message') ? Buffer.from(JSON.stringify(parsed)) : body;
+    // Only the usage object is parsed; reasoning is mirrored by a textual splice.
+    const text = body.toString('utf8');
+    this.seen = parseUsage(text) ?? this.seen;
+    if (!HAS_REASONING.test(text)) return body;
+    const mirrored = mirrorReasoningText(text);
+    return mirrored === text ? body : Buffer.from(mirrored);
   }
 
   public event(raw: Buffer): Buffer | null {
@@ -67,18 +61,20 @@ class ChatObserver implements ExchangeObserver {
       else if (text.includes('"message"') && !text.includes('"choices"')) return this.normaliseBareMessage(raw);
       return raw;
     }
-    const data = sseData(raw);
-    if (data === undefined || data === '[DONE]') return raw;
-    let chunk: JsonObject;
-    try {
-      chunk = JSON.parse(data) as JsonObject;
-    } catch {
-      return raw;
+    if (usage) {
+      // Once a stream: the usage chunk is parsed whole, to read it and to know whether it is usage-only.
+      let chunk: JsonObject;
+      try {
+        chunk = JSON.parse(sseData(raw) ?? '') as JsonObject;
+      } catch {
+        return raw;
+      }
+      this.seen = chatUsage(chunk.usage) ?? this.seen;
+      if (!this.clientWantsUsage && Array.isArray(chunk.choices) && chunk.choices.length === 0) return null;
     }
-    if (usage) this.seen = chatUsage(chunk.usage) ?? this.seen;
-    const choices = chunk.choices;
-    if (usage && !this.clientWantsUsage && Array.isArray(choices) && choices.length === 0) return null;
-    return reasoning && mirrorReasoning(choices, 'delta') ? sseFrame(JSON.stringify(chunk)) : raw;
+    if (!reasoning) return raw;
+    const mirrored = mirrorReasoningText(text);
+    return mirrored === text ? raw : Buffer.from(mirrored);
   }
 
   public usage(): Usage | undefined {

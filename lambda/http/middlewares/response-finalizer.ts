@@ -23,17 +23,14 @@ export function responseFinalizer(): MiddlewareObj<APIGatewayProxyEventV2, Gatew
     const gateway = `gateway;dur=${(performance.now() - ctx.request.startedAt).toFixed(3)}`;
     const timing = record.serverTiming();
     headers['server-timing'] = timing ? `${timing}, ${gateway}` : gateway;
-    const body = response.body instanceof Readable ? response.body : Readable.from([Buffer.from(response.body)]);
-    let ended = false;
-    const end = (): void => {
-      if (ended) return;
-      ended = true;
-      record.finish();
-    };
-    body.once('end', end);
-    body.once('close', end);
-    body.once('error', end);
-    request.response = { statusCode: response.statusCode, headers, body };
+    // RequestRecord.finish writes once, whichever of these comes first.
+    const end = (): void => record.finish();
+    if (response.body instanceof Readable) {
+      response.body.once('end', end);
+      response.body.once('close', end);
+      response.body.once('error', end);
+    }
+    request.response = { statusCode: response.statusCode, headers, body: response.body, onSent: end };
   };
 
   return {
