@@ -4,6 +4,7 @@ import { anthropicErrorFormat } from './error-format';
 import { setTopLevelFields } from './json-splice';
 import { sseData, sseEventName, sseFrame } from './sse';
 import { isBareMessage, upstreamStreamError, UPSTREAM_STREAM_ERROR } from './stream-errors';
+import { ObserverBase } from './observer-base';
 import type { ApiSurface, ExchangeContext, ExchangeObserver, JsonObject, PreparedExchange } from './surface';
 import { tokenCount, ZERO_USAGE, type Usage } from './usage';
 
@@ -34,11 +35,9 @@ export function messagesUsage(t: AnthropicTokens): Usage {
 }
 
 /** Reads usage from `message_start` merged with `message_delta` (or a whole message); bytes pass untouched. */
-class MessagesObserver implements ExchangeObserver {
+class MessagesObserver extends ObserverBase {
   private readonly tokens: AnthropicTokens = {};
   private any = false;
-  private done = false;
-  private failed: string | undefined;
 
   public json(body: Buffer): Buffer {
     try {
@@ -76,16 +75,8 @@ class MessagesObserver implements ExchangeObserver {
     return raw;
   }
 
-  public usage(): Usage | undefined {
+  public override usage(): Usage | undefined {
     return this.any ? messagesUsage(this.tokens) : undefined;
-  }
-
-  public completed(): boolean {
-    return this.done;
-  }
-
-  public failure(): string | undefined {
-    return this.failed;
   }
 }
 

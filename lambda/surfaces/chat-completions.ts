@@ -4,7 +4,8 @@ import { mirrorReasoningText, objectMember } from './json-scan';
 import { openaiDataErrorFrame, openaiProjectHeader } from './openai-common';
 import { sseData } from './sse';
 import { isBareMessage, upstreamStreamError, UPSTREAM_STREAM_ERROR } from './stream-errors';
-import type { ApiSurface, ExchangeContext, ExchangeObserver, JsonObject, PreparedExchange } from './surface';
+import { ObserverBase } from './observer-base';
+import type { ApiSurface, ExchangeContext, JsonObject, PreparedExchange } from './surface';
 import { tokenCount, type Usage } from './usage';
 
 const HAS_USAGE_OBJECT = /"usage"\s*:\s*\{/;
@@ -34,12 +35,10 @@ export function chatUsage(usage: unknown): Usage | undefined {
   };
 }
 
-class ChatObserver implements ExchangeObserver {
-  private seen: Usage | undefined;
-  private done = false;
-  private failed: string | undefined;
-
-  public constructor(private readonly clientWantsUsage: boolean) {}
+class ChatObserver extends ObserverBase {
+  public constructor(private readonly clientWantsUsage: boolean) {
+    super();
+  }
 
   public json(body: Buffer): Buffer {
     // Only the usage object is parsed; reasoning is mirrored by a textual splice.
@@ -77,17 +76,6 @@ class ChatObserver implements ExchangeObserver {
     return mirrored === text ? raw : Buffer.from(mirrored);
   }
 
-  public usage(): Usage | undefined {
-    return this.seen;
-  }
-
-  public completed(): boolean {
-    return this.done;
-  }
-
-  public failure(): string | undefined {
-    return this.failed;
-  }
 
   /** A bare `{"message"}` frame is Mantle's malformed error: re-emit it as a proper error frame. */
   private normaliseBareMessage(raw: Buffer): Buffer {

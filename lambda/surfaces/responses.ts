@@ -4,7 +4,8 @@ import { openaiProjectHeader } from './openai-common';
 import { sseData, sseEventName, sseFrame } from './sse';
 import { isBareMessage, upstreamStreamError, UPSTREAM_STREAM_ERROR } from './stream-errors';
 import type { GatewayError } from '../http/errors';
-import type { ApiSurface, ExchangeContext, ExchangeObserver, JsonObject, PreparedExchange, ResponseIdCodec } from './surface';
+import { ObserverBase } from './observer-base';
+import type { ApiSurface, ExchangeContext, JsonObject, PreparedExchange, ResponseIdCodec } from './surface';
 import { tokenCount, type Usage } from './usage';
 
 const TERMINAL_EVENTS = new Set(['response.completed', 'response.incomplete', 'response.failed', 'error']);
@@ -26,18 +27,16 @@ export function responsesUsage(usage: unknown): Usage | undefined {
  * Watches a Responses answer: swaps Mantle's response ids for the gateway's (so what the client
  * sends back later can be routed), and reads usage from the terminal event.
  */
-class ResponsesObserver implements ExchangeObserver {
+class ResponsesObserver extends ObserverBase {
   private readonly swaps = new Map<string, string>();
   private learned = false;
-  private seen: Usage | undefined;
-  private done = false;
-  private failed: string | undefined;
 
   public constructor(
     private readonly ids: ResponseIdCodec,
     private readonly countUsage: boolean,
     known: readonly (readonly [upstream: string, client: string])[] = [],
   ) {
+    super();
     for (const [upstream, client] of known) this.swaps.set(upstream, client);
   }
 
@@ -83,17 +82,6 @@ class ResponsesObserver implements ExchangeObserver {
     return this.swap(raw);
   }
 
-  public usage(): Usage | undefined {
-    return this.seen;
-  }
-
-  public completed(): boolean {
-    return this.done;
-  }
-
-  public failure(): string | undefined {
-    return this.failed;
-  }
 
   private learn(response: JsonObject): void {
     const id = response.id;
