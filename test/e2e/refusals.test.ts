@@ -177,6 +177,13 @@ describe('refusals and bad input', () => {
       expect(res.json.error.code).toBe('unknown_route');
     });
 
+    it('refuses oversized headers before the function runs (431), and never crashes', async () => {
+      const res = await rawPathCall(gw.url, 'POST', '/v1/chat/completions', { authorization: `Bearer ${gw.tokens.alice}`, 'x-big': 'a'.repeat(20_000) }, '{}');
+      expect(res.status).toBe(431);
+      const after = await call(`${gw.url}/healthz`);
+      expect(after.status).toBe(200);
+    });
+
     it('answers /healthz without a token', async () => {
       const res = await call(`${gw.url}/healthz`);
       expect(res.status).toBe(200);
