@@ -159,12 +159,15 @@ class ResponseRelay {
     if (this.res.destroyed || this.res.writableEnded) return done();
     // Writes of one turn of the event loop leave in one syscall (head, body and end together for a
     // whole answer); a streamed chunk waits at most until the loop's next check phase.
-    if (!this.corked) {
+    // The socket is corked, not the response: OutgoingMessage's own cork loses the last chunk when
+    // end() comes while corked on Node.js 24 (seen in test/unit/local-runtime.test.ts).
+    const socket = this.res.socket;
+    if (!this.corked && socket) {
       this.corked = true;
-      this.res.cork();
+      socket.cork();
       setImmediate(() => {
         this.corked = false;
-        this.res.uncork();
+        socket.uncork();
       });
     }
     if (this.res.write(chunk)) return done();
