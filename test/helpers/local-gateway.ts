@@ -40,6 +40,8 @@ export interface LocalGatewayOptions {
   readonly aws?: boolean;
   /** Where the configuration lives: a file (default) or a secret in the stand-in. */
   readonly configIn?: 'file' | 'secret';
+  /** The function timeout the local runtime reports through getRemainingTimeInMillis. */
+  readonly functionTimeoutMs?: number;
 }
 
 /** Environment variables set for a test file, restored by close(). */
@@ -79,7 +81,7 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
   const lines: string[] = [];
   const write = process.stdout.write.bind(process.stdout);
   const handler = createHandler(createServices(settings, options.overrides)) as unknown as StreamingHandler;
-  const server: RunningServer = await startFunctionUrlServer({ handler });
+  const server: RunningServer = await startFunctionUrlServer({ handler, ...(options.functionTimeoutMs ? { functionTimeoutMs: options.functionTimeoutMs } : {}) });
   const spy = jest.spyOn(process.stdout, 'write').mockImplementation(((chunk: string | Uint8Array, ...rest: unknown[]) => {
     const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
     if (text.startsWith('{"_aws"')) {
