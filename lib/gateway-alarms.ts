@@ -19,6 +19,17 @@ export interface GatewayAlarmsProps {
 
 const PERIOD = Duration.minutes(5);
 
+/** An alarm over a threshold for some 5-minute periods; no data is no alarm. */
+function above(threshold: number, evaluationPeriods: number, alarmDescription: string): cloudwatch.CreateAlarmOptions {
+  return {
+    alarmDescription,
+    threshold,
+    evaluationPeriods,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  };
+}
+
 /** Alarms on the error rate, throttles and a surge of refused tokens. */
 export class GatewayAlarms extends Construct {
   public readonly errorRate: cloudwatch.Alarm;
@@ -35,27 +46,17 @@ export class GatewayAlarms extends Construct {
       usingMetrics: { errors: metric('Errors'), requests: metric('Requests') },
       period: PERIOD,
       label: 'error rate',
-    }).createAlarm(this, 'ErrorRate', {
-      alarmDescription: `More than ${errorRate * 100}% of requests failed (5xx or a stream ended with an error) for 15 minutes.`,
-      threshold: errorRate,
-      evaluationPeriods: 3,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    this.throttles = metric('Throttles').createAlarm(this, 'Throttles', {
-      alarmDescription: 'Clients are being throttled: Mantle token-per-minute quotas are exhausted.',
-      threshold: props.throttleThreshold ?? 20,
-      evaluationPeriods: 2,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-    this.authFailures = metric('AuthFailures').createAlarm(this, 'AuthFailures', {
-      alarmDescription: 'A surge of refused gateway tokens: a leaked URL being scanned, or a revoked token still in use.',
-      threshold: props.authFailureThreshold ?? 50,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    }).createAlarm(this, 'ErrorRate', above(errorRate, 3, `More than ${errorRate * 100}% of requests failed (5xx or a stream ended with an error) for 15 minutes.`));
+    this.throttles = metric('Throttles').createAlarm(
+      this,
+      'Throttles',
+      above(props.throttleThreshold ?? 20, 2, 'Clients are being throttled: Mantle token-per-minute quotas are exhausted.'),
+    );
+    this.authFailures = metric('AuthFailures').createAlarm(
+      this,
+      'AuthFailures',
+      above(props.authFailureThreshold ?? 50, 1, 'A surge of refused gateway tokens: a leaked URL being scanned, or a revoked token still in use.'),
+    );
     if (props.alarmTopic) {
       for (const alarm of [this.errorRate, this.throttles, this.authFailures]) {
         alarm.addAlarmAction(new actions.SnsAction(props.alarmTopic));

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { dataOf, isAnthropicError, isOpenAIError } from '../helpers/error-shapes';
 import { call } from '../helpers/http';
 import { startLocalGateway, type LocalGateway } from '../helpers/local-gateway';
 
@@ -17,9 +18,6 @@ interface Surface {
   readonly terminal: string;
 }
 
-const openaiError = (j: any) => typeof j?.error?.message === 'string' && typeof j.error.type === 'string';
-const anthropicError = (j: any) => j?.type === 'error' && typeof j.error?.type === 'string';
-const dataOf = (frame: string): any => JSON.parse(frame.split('\n').find((l) => l.startsWith('data: '))!.slice(6));
 
 const SURFACES: readonly Surface[] = [
   {
@@ -28,8 +26,8 @@ const SURFACES: readonly Surface[] = [
     simPath: '/v1/chat/completions',
     headers: {},
     body: (x) => ({ model: 'sim/gpt-oss-120b', messages: [{ role: 'user', content: 'fault' }], ...x }),
-    isError: openaiError,
-    inBandError: (f) => openaiError(dataOf(f)),
+    isError: isOpenAIError,
+    inBandError: (f) => isOpenAIError(dataOf(f)),
     terminal: 'data: [DONE]',
   },
   {
@@ -38,7 +36,7 @@ const SURFACES: readonly Surface[] = [
     simPath: '/v1/responses',
     headers: {},
     body: (x) => ({ model: 'sim/gpt-oss-120b', input: 'fault', ...x }),
-    isError: openaiError,
+    isError: isOpenAIError,
     inBandError: (f) => f.startsWith('event: error\n') && dataOf(f).type === 'error' && typeof dataOf(f).message === 'string',
     terminal: 'event: response.completed',
   },
@@ -48,8 +46,8 @@ const SURFACES: readonly Surface[] = [
     simPath: '/anthropic/v1/messages',
     headers: { 'anthropic-version': '2023-06-01' },
     body: (x) => ({ model: 'sim/sonnet', max_tokens: 32, messages: [{ role: 'user', content: 'fault' }], ...x }),
-    isError: anthropicError,
-    inBandError: (f) => f.startsWith('event: error\n') && anthropicError(dataOf(f)),
+    isError: isAnthropicError,
+    inBandError: (f) => f.startsWith('event: error\n') && isAnthropicError(dataOf(f)),
     terminal: 'event: message_stop',
   },
 ];

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { isAnthropicError, isOpenAIError } from '../helpers/error-shapes';
 import { call, rawPathCall } from '../helpers/http';
 import { startLocalGateway, type LocalGateway } from '../helpers/local-gateway';
 
@@ -9,8 +10,6 @@ import { startLocalGateway, type LocalGateway } from '../helpers/local-gateway';
 const RUNS = 120;
 fc.configureGlobal({ seed: 20261125, numRuns: RUNS });
 
-const isOpenAIError = (j: any) => typeof j?.error?.message === 'string' && typeof j.error.type === 'string' && 'code' in j.error;
-const isAnthropicError = (j: any) => j?.type === 'error' && typeof j.error?.type === 'string' && typeof j.error.message === 'string';
 
 const PATHS = ['/v1/chat/completions', '/v1/responses', '/v1/messages', '/v1/messages/count_tokens'] as const;
 const printable = (max: number) => fc.stringMatching(new RegExp(`^[\\x20-\\x7e]{0,${max}}$`));

@@ -60,16 +60,6 @@ describe('simulator signature verification against the official Mantle clients',
       error: { message: 'Berm is not enabled for this account', code: 'access_denied' },
     });
   });
-});
-
-describe('simulator signature verification against AnthropicBedrockMantle', () => {
-  let simulator: MantleSimulator;
-  let url: string;
-  beforeAll(async () => {
-    simulator = new MantleSimulator();
-    url = await simulator.start();
-  });
-  afterAll(() => simulator.close());
 
   it('accepts a Messages request signed by @anthropic-ai/bedrock-sdk', async () => {
     const { AnthropicBedrockMantle } = await import('@anthropic-ai/bedrock-sdk');

@@ -1,4 +1,5 @@
 import { emfProblems } from '../helpers/emf';
+import { dataOf, isAnthropicError, isOpenAIError } from '../helpers/error-shapes';
 import { call } from '../helpers/http';
 import { startLocalGateway, type LocalGateway } from '../helpers/local-gateway';
 
@@ -21,10 +22,7 @@ interface SurfaceCase {
   readonly terminal: string;
 }
 
-const openaiError = (json: any): boolean => typeof json?.error?.message === 'string' && typeof json.error.type === 'string' && 'code' in json.error && 'param' in json.error;
-const anthropicError = (json: any): boolean => json?.type === 'error' && typeof json.error?.type === 'string' && typeof json.error.message === 'string';
 const lastFrame = (text: string): string => text.trim().split('\n\n').at(-1) ?? '';
-const dataOf = (frame: string): any => JSON.parse(frame.split('\n').find((l) => l.startsWith('data: '))!.slice(6));
 
 const OSS_PRICE = { input: 0.15, cachedInput: 0.15, cacheWrite: 0.15, output: 0.6 };
 
@@ -43,8 +41,8 @@ const SURFACES: readonly SurfaceCase[] = [
       ReasoningTokens: u.completion_tokens_details.reasoning_tokens,
     }),
     price: OSS_PRICE,
-    isErrorBody: openaiError,
-    endsWithInBandError: (text) => openaiError(dataOf(lastFrame(text))),
+    isErrorBody: isOpenAIError,
+    endsWithInBandError: (text) => isOpenAIError(dataOf(lastFrame(text))),
     terminal: 'data: [DONE]',
   },
   {
@@ -61,7 +59,7 @@ const SURFACES: readonly SurfaceCase[] = [
       ReasoningTokens: u.output_tokens_details.reasoning_tokens,
     }),
     price: OSS_PRICE,
-    isErrorBody: openaiError,
+    isErrorBody: isOpenAIError,
     endsWithInBandError: (text) => lastFrame(text).startsWith('event: error\n') && dataOf(lastFrame(text)).type === 'error',
     terminal: 'event: response.completed',
   },
@@ -79,8 +77,8 @@ const SURFACES: readonly SurfaceCase[] = [
       ReasoningTokens: 0,
     }),
     price: { input: 3, cachedInput: 0.3, cacheWrite: 3.75, output: 15 },
-    isErrorBody: anthropicError,
-    endsWithInBandError: (text) => lastFrame(text).startsWith('event: error\n') && anthropicError(dataOf(lastFrame(text))),
+    isErrorBody: isAnthropicError,
+    endsWithInBandError: (text) => lastFrame(text).startsWith('event: error\n') && isAnthropicError(dataOf(lastFrame(text))),
     terminal: 'event: message_stop',
   },
 ];
