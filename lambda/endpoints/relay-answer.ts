@@ -43,7 +43,8 @@ export async function relayAnswer(
     const headers: Record<string, string> = { 'content-type': contentType, 'cache-control': 'no-cache' };
     return { statusCode, headers, body };
   }
-  const body = observer.json(await readBody(response, Number.POSITIVE_INFINITY));
+  const idleTimeoutMs = Math.max(1, Math.min(streamIdleTimeoutMs, ctx.deadline - Date.now()));
+  const body = observer.json(await readBody(response, { capBytes: Number.POSITIVE_INFINITY, idleTimeoutMs }));
   record.usage = observer.usage();
   return { statusCode, headers: { 'content-type': contentType }, body };
 }

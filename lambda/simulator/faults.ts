@@ -14,9 +14,9 @@ export interface FaultSpec {
   readonly delayMs?: number;
   /** Wait between stream events. */
   readonly eventDelayMs?: number;
-  /** Close the connection (mid-body) after this many stream events. */
+  /** Close the connection (mid-body) after this many stream events (a whole body: after half of it). */
   readonly resetAfterEvents?: number;
-  /** Stop sending (keeping the connection open) after this many stream events. */
+  /** Stop sending (keeping the connection open) after this many stream events (a whole body: after half of it). */
   readonly stallAfterEvents?: number;
   /** Close the connection without answering (with `failFirst`/`key`: only the first N times). */
   readonly drop?: boolean;

@@ -219,7 +219,18 @@ export class MantleSimulator {
     if (fault.delayMs) await sleep(fault.delayMs);
     const requestId = `sim-${this.counter}`;
     if (!answer.events) {
-      res.writeHead(200, { 'content-type': 'application/json', 'x-amzn-requestid': requestId }).end(JSON.stringify(answer.json));
+      const text = JSON.stringify(answer.json);
+      res.writeHead(200, { 'content-type': 'application/json', 'x-amzn-requestid': requestId });
+      if (fault.stallAfterEvents !== undefined || fault.resetAfterEvents !== undefined) {
+        // A whole body can fail too: half of it, then silence (stall) or a dropped connection (reset).
+        await new Promise<void>((resolve) => res.write(text.slice(0, text.length >> 1), () => resolve()));
+        if (fault.resetAfterEvents !== undefined) {
+          await sleep(5);
+          res.socket?.destroy();
+        }
+        return;
+      }
+      res.end(text);
       return;
     }
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-amzn-requestid': requestId });

@@ -75,7 +75,7 @@ export class Forwarder {
       }
       const status = response.statusCode ?? 502;
       if (status >= 200 && status < 300) return { response, prefix, attempts };
-      const body = await readBody(response);
+      const body = await readBody(response, { idleTimeoutMs: this.settings.streamIdleTimeoutMs });
       // A Berm refusal comes before inference, so retrying on /openai/v1 bills nothing twice.
       if (status === 401 && choice.retryOnBerm && prefix === OpenAIPrefix.v1 && body.toString('utf8').includes(BERM_REFUSAL)) {
         req.onOpenAIV1Learned?.();

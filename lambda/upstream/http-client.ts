@@ -93,14 +93,40 @@ export function send(req: SendRequest): Promise<IncomingMessage> {
   });
 }
 
-/** Reads a (small) body fully, up to a cap. */
-export async function readBody(message: IncomingMessage, capBytes = 1024 * 1024): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of message) {
-    const buf = chunk as Buffer;
-    if (size < capBytes) chunks.push(buf);
-    size += buf.length;
-  }
-  return Buffer.concat(chunks).subarray(0, capBytes);
+/** Read options: how much to keep, and how long the body may pause. */
+export interface ReadBodyOptions {
+  readonly capBytes?: number;
+  /** No byte for this long ends the read with a 504 (a whole body can stall too). */
+  readonly idleTimeoutMs?: number;
+}
+
+/** Reads a body fully, keeping at most `capBytes` (events rather than an async iterator: it runs on every answer). */
+export function readBody(message: IncomingMessage, { capBytes = 1024 * 1024, idleTimeoutMs }: ReadBodyOptions = {}): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let timer: NodeJS.Timeout | undefined;
+    const arm = (): void => {
+      if (idleTimeoutMs === undefined) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        // Settle first: destroying the message emits its own errors.
+        reject(new UpstreamError(504, ErrorKind.timeout, 'upstream_idle_timeout', `Bedrock Mantle stopped sending its answer for ${idleTimeoutMs} ms.`));
+        message.destroy();
+      }, idleTimeoutMs);
+    };
+    arm();
+    message.on('data', (chunk: Buffer) => {
+      arm();
+      if (size < capBytes) chunks.push(chunk);
+      size += chunk.length;
+    });
+    message.once('close', () => clearTimeout(timer));
+    message.once('end', () => {
+      clearTimeout(timer);
+      resolve(chunks.length === 1 && size <= capBytes ? chunks[0]! : Buffer.concat(chunks).subarray(0, capBytes));
+    });
+    message.once('error', reject);
+    message.once('aborted', () => reject(new UpstreamError(502, ErrorKind.upstream, 'upstream_connection_lost', 'The connection to Bedrock Mantle closed mid-answer.')));
+  });
 }

@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import { AssumedRoleCredentials } from '../../lambda/credentials/assumed-role-credentials';
 import { assumeRoleStrategy } from '../../lambda/credentials/assume-role-auth';
-import { STAND_IN_GATEWAY_ROLE_ARN } from '../../lambda/simulator/aws/aws-stand-in';
+import { STAND_IN_GATEWAY_ACCESS_KEY_ID, STAND_IN_GATEWAY_ROLE_ARN } from '../../lambda/simulator/aws/aws-stand-in';
 import { call } from '../helpers/http';
 import { startLocalGateway, type LocalGateway } from '../helpers/local-gateway';
 
@@ -32,6 +32,13 @@ beforeAll(async () => {
           name: 'customer',
           region: 'us-east-2',
           auth: { type: 'assume-role', roleArn: CUSTOMER_ROLE, externalId: EXTERNAL_ID, sessionDurationSeconds: 900 },
+          collaborators: [{ subject: '*', role: 'user' }],
+          models: [{ modelId: 'openai.gpt-oss-120b' }],
+        },
+        {
+          name: 'own',
+          region: 'eu-central-1',
+          auth: { type: 'default' },
           collaborators: [{ subject: '*', role: 'user' }],
           models: [{ modelId: 'openai.gpt-oss-120b' }],
         },
@@ -128,6 +135,12 @@ describe('customer roles through STS', () => {
     expect(seen.auth).toMatchObject({ type: 'sigv4', accessKeyId: assumed.issuedAccessKeyId });
     expect(seen.auth).toHaveProperty('sessionToken');
     expect(seen.region).toBe('us-east-2');
+  });
+
+  it('signs `default` accounts with the gateway’s own credentials from the default provider chain', async () => {
+    const res = await ask(gw.tokens.bob, 'own/gpt-oss-120b');
+    expect(res.status).toBe(200);
+    expect(gw.simulator.requests.at(-1)).toMatchObject({ region: 'eu-central-1', auth: { type: 'sigv4', accessKeyId: STAND_IN_GATEWAY_ACCESS_KEY_ID } });
   });
 
   it('makes one STS call for a hundred concurrent first requests of one subject', async () => {

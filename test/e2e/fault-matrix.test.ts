@@ -114,6 +114,19 @@ describe.each(SURFACES)('fault matrix: $name', (surface) => {
     });
   });
 
+  describe('a whole (non-streamed) body that fails after Mantle’s headers', () => {
+    it.each([
+      ['stalls', { stallAfterEvents: 0 }, 504, 'upstream_idle_timeout'],
+      ['is cut', { resetAfterEvents: 0 }, 502, 'upstream_connection_lost'],
+    ])('%s: a real status in the surface’s format (the client has no byte yet)', async (_label, x_sim, status, code) => {
+      const records = gw.recordLines().length;
+      const res = await send({ stream: false, x_sim });
+      expect(res.status).toBe(status);
+      expect(surface.isError(res.json)).toBe(true);
+      expect(await gw.waitForRecord(records + 1)).toMatchObject({ status, error: code });
+    });
+  });
+
   describe('after the first byte', () => {
     it.each([
       ['the connection is cut', { resetAfterEvents: 3 }, 'stream_interrupted'],
