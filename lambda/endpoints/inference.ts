@@ -2,7 +2,7 @@ import { InvalidRequestError } from '../http/errors';
 import { forwardedHeaders } from '../upstream/forwarded-headers';
 import { resolveModel } from '../routing/resolve-model';
 import type { ApiSurface } from '../surfaces/surface';
-import { authorizeRequest } from './authorize';
+import { authorizeRequest, useSurfaceErrors } from './authorize';
 import { relayAnswer } from './relay-answer';
 import { jsonObjectBody, requestedModel } from './request-body';
 import { ExchangeResponseIds } from './response-id-codec';
@@ -16,7 +16,7 @@ import type { Endpoint } from './services';
 export function inference(surface: ApiSurface): Endpoint {
   return async (ctx, services) => {
     const { request, record } = ctx;
-    ctx.errorFormat = surface.errorFormat;
+    useSurfaceErrors(ctx, surface);
     record.api = surface.operation;
     const { config, principal } = await authorizeRequest(ctx, services);
     const body = jsonObjectBody(request, services.settings.maxRequestBytes);

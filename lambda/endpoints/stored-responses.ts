@@ -1,7 +1,7 @@
 import { forwardedHeaders } from '../upstream/forwarded-headers';
 import { responses } from '../surfaces/responses';
 import { ZERO_USAGE } from '../surfaces/usage';
-import { authorizeRequest } from './authorize';
+import { authorizeRequest, useSurfaceErrors } from './authorize';
 import { relayAnswer } from './relay-answer';
 import { ExchangeResponseIds, openStoredResponse } from './response-id-codec';
 import type { Endpoint } from './services';
@@ -18,7 +18,7 @@ export type StoredResponseAction = (typeof StoredResponseAction)[keyof typeof St
 export function storedResponse(method: 'GET' | 'DELETE' | 'POST', action: StoredResponseAction): Endpoint {
   return async (ctx, services, params) => {
     const { request, record } = ctx;
-    ctx.errorFormat = responses.errorFormat;
+    useSurfaceErrors(ctx, responses);
     record.api = 'responses';
     const { config, principal } = await authorizeRequest(ctx, services);
     const clientId = params.id!;

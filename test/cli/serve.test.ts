@@ -6,9 +6,9 @@ import OpenAI from 'openai';
 import { CLI, runCli } from '../helpers/cli';
 
 /** Starts a long-running verb and waits for a line matching `ready` on stdout or stderr. */
-function start(args: string[], ready: RegExp, cwd?: string): Promise<{ child: ChildProcess; output: () => string; match: RegExpMatchArray }> {
+function start(args: string[], ready: RegExp, cwd?: string, extraEnv: Record<string, string> = {}): Promise<{ child: ChildProcess; output: () => string; match: RegExpMatchArray }> {
   return new Promise((resolve, reject) => {
-    const env = { ...process.env };
+    const env: Record<string, string | undefined> = { ...process.env, ...extraEnv };
     for (const name of Object.keys(env)) if (name.startsWith('AWS_')) delete env[name];
     const child = spawn(process.execPath, [CLI, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -55,6 +55,18 @@ describe('mantle-gateway serve and dev', () => {
     try {
       const res = await fetch(`${match[1]}/v1/models`, { headers: { authorization: `Bearer ${token}` } });
       expect(await res.json()).toEqual({ object: 'list', data: [] });
+    } finally {
+      expect(await stop(child)).toBe(0);
+    }
+  });
+
+  it('serve finds the configuration through GATEWAY_CONFIG_FILE when no flag names it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mgw-serve-env-'));
+    const file = join(dir, 'gateway.json');
+    await runCli(['init', '--config', file]);
+    const { child, match } = await start(['serve', '--port', '0'], /listening on (http:\/\/127\.0\.0\.1:\d+)/, undefined, { GATEWAY_CONFIG_FILE: file });
+    try {
+      expect((await fetch(`${match[1]}/healthz`)).status).toBe(200);
     } finally {
       expect(await stop(child)).toBe(0);
     }

@@ -53,6 +53,12 @@ describe('refusals and bad input', () => {
       expect(res.json.object).toBe('chat.completion');
     });
 
+    it('answers a chat error in the Anthropic format when the request carries anthropic-version', async () => {
+      const res = await chat(gw.tokens.alice, '{"model": ', { 'anthropic-version': '2023-06-01' });
+      expect(res.status).toBe(400);
+      expect(res.json).toEqual({ type: 'error', error: { type: 'invalid_request_error', message: 'The request body is not valid JSON.' } });
+    });
+
     it('answers 401 in the Anthropic format when the request carries anthropic-version', async () => {
       const res = await call(`${gw.url}/v1/models`, { headers: { 'anthropic-version': '2023-06-01', 'x-api-key': 'mgw_nope' } });
       expect(res.status).toBe(401);

@@ -72,12 +72,17 @@ export function portOf(value: string | undefined, fallback: number): number {
 export async function runServe(args: readonly string[], output: CliOutput): Promise<number> {
   const { values } = parseFlags(args, { ...STORE_FLAGS, port: { type: 'string' }, host: { type: 'string' }, simulate: { type: 'boolean' } });
   if (values.help) return output.out(serveCommand.help), 0;
-  const store = storeFrom(values);
+  // Without a flag, the gateway's own variables say where the configuration is, as on Lambda.
+  const source =
+    values.config || values['secret-id']
+      ? values
+      : { config: process.env.GATEWAY_CONFIG_FILE || undefined, 'secret-id': process.env.GATEWAY_CONFIG_SECRET_ID || undefined };
+  const store = storeFrom(source);
   // Refuse to start on a configuration that cannot serve, saying why.
   await readDocument(store);
   const local = await startLocal({
-    ...(values.config ? { config: values.config } : {}),
-    ...(values['secret-id'] ? { secretId: values['secret-id'] } : {}),
+    ...(source.config ? { config: source.config } : {}),
+    ...(source['secret-id'] ? { secretId: source['secret-id'] } : {}),
     port: portOf(values.port, DEFAULT_SERVE_PORT),
     host: values.host ?? '127.0.0.1',
     simulate: values.simulate === true,
@@ -94,7 +99,8 @@ export const serveCommand: Command = {
   help: `Usage: mantle-gateway serve [--config FILE | --secret-id ID] [--port 8787] [--host 127.0.0.1] [--simulate]
 
 Runs the Lambda handler behind a local Function URL emulator that keeps Lambda's response
-streaming semantics. --simulate also starts the Mantle simulator and points every account that
+streaming semantics. Without --config or --secret-id, GATEWAY_CONFIG_FILE or
+GATEWAY_CONFIG_SECRET_ID says where the configuration is. --simulate also starts the Mantle simulator and points every account that
 has no "endpoint" at it (no AWS account needed).`,
   run: runServe,
 };
