@@ -24,7 +24,7 @@ import { chatCompletions } from './surfaces/chat-completions';
 import { responses } from './surfaces/responses';
 import { Forwarder } from './upstream/forward';
 
-/** Optional replacements, for tests and for the sources added by later features. */
+/** Optional replacements of the configuration store and the assume-role strategy (tests). */
 export interface ServiceOverrides {
   readonly configSource?: DocumentStore;
   readonly assumeRole?: AssumeRoleStrategy;
