@@ -70,6 +70,14 @@ describe('Responses through the gateway with the official openai client', () => 
     expect(gw.simulator.requests.at(-1)).toMatchObject({ method: 'GET', region: 'us-west-2' });
   });
 
+  it('shows the client’s own previous_response_id, never Mantle’s, inside streamed events', async () => {
+    const first = await alice.responses.create({ model: 'sim/gpt-oss-120b', input: 'one' });
+    const stream = await alice.responses.create({ model: 'sim/gpt-oss-120b', input: 'two', previous_response_id: first.id, stream: true });
+    const previous = new Set<unknown>();
+    for await (const event of stream) if ('response' in event) previous.add(event.response.previous_response_id);
+    expect([...previous]).toEqual([first.id]);
+  });
+
   it('keeps the /openai/v1 prefix a response was created on for its follow-ups', async () => {
     const created = await alice.responses.create({ model: 'sim/gpt-5.5', input: 'frontier' });
     await alice.responses.retrieve(created.id);
