@@ -57,6 +57,22 @@ function eventEnd(buf: Buffer, from: number): number {
 }
 
 /**
+ * True when `chunk` may complete a blank line, given the last two bytes held before it (a blank line
+ * can be split across chunks: "\n" | "\n", "\n" | "\r\n", "\n\r" | "\n"). It may say yes
+ * wrongly, never no wrongly: a yes only costs one join and scan.
+ */
+function mayEndEvent(tail: readonly number[], chunk: Buffer): boolean {
+  if (eventEnd(chunk, 0) !== -1) return true;
+  const probe = Buffer.from([...tail, ...chunk.subarray(0, 2)]);
+  return eventEnd(probe, 0) !== -1;
+}
+
+/** The last two bytes of what is held, carried from chunk to chunk. */
+function tailAfter(tail: readonly number[], chunk: Buffer): number[] {
+  return chunk.length >= 2 ? [chunk[chunk.length - 2]!, chunk[chunk.length - 1]!] : [...tail, ...chunk].slice(-2);
+}
+
+/**
  * Relays an upstream SSE stream event by event through the surface's observer, pulling only as fast
  * as the client takes it (Readable.from over an async generator keeps backpressure). Bytes the
  * observer does not rewrite pass untouched. A failure, a stall or a truncated stream ends it with the
@@ -72,14 +88,26 @@ export function relaySse(upstream: IncomingMessage, surface: ApiSurface, observe
   };
 
   async function* events(): AsyncGenerator<Buffer> {
-    let pending: Buffer = Buffer.alloc(0);
+    let held: Buffer[] = [];
+    let tail: number[] = [];
+    let pending: Buffer;
     let failure: GatewayError | undefined;
     armIdle();
     const deadlineTimer = setTimeout(() => upstream.destroy(new ResponseDeadlineError()), Math.max(0, options.deadline - Date.now()));
     try {
-      for await (const chunk of upstream) {
+      for await (const piece of upstream) {
         armIdle();
-        pending = pending.length ? Buffer.concat([pending, chunk as Buffer]) : (chunk as Buffer);
+        const chunk = piece as Buffer;
+        // A chunk that cannot end an event is only kept: one SSE event can be MiBs long, and joining
+        // and rescanning everything held on every chunk would be quadratic in its size.
+        if (!mayEndEvent(tail, chunk)) {
+          held.push(chunk);
+          tail = tailAfter(tail, chunk);
+          continue;
+        }
+        pending = held.length ? Buffer.concat([...held, chunk]) : chunk;
+        held = [];
+        tail = [];
         let start = 0;
         let end = eventEnd(pending, 0);
         const out: Buffer[] = [];
@@ -89,15 +117,22 @@ export function relaySse(upstream: IncomingMessage, surface: ApiSurface, observe
           start = end;
           end = eventEnd(pending, start);
         }
-        pending = start === 0 ? pending : pending.subarray(start);
+        if (start < pending.length) {
+          const rest = start === 0 ? pending : pending.subarray(start);
+          held.push(rest);
+          tail = tailAfter(tail, rest);
+        }
         if (out.length) {
           firstByteMs ??= performance.now() - startedAt;
           yield out.length === 1 ? out[0]! : Buffer.concat(out);
         }
       }
-      if (pending.length && pending.toString('utf8').trim()) {
-        const replaced = observer.event(Buffer.concat([pending, Buffer.from('\n\n')]));
-        if (replaced) yield replaced;
+      const rest = held.length ? Buffer.concat(held) : undefined;
+      if (rest && rest.toString('utf8').trim()) {
+        // A last event without its blank line is relayed only when it completes the stream (some
+        // servers omit the final blank line); a truncated one would only confuse the client's parser.
+        const replaced = observer.event(Buffer.concat([rest, Buffer.from('\n\n')]));
+        if (replaced && observer.completed()) yield replaced;
       }
       if (!observer.completed()) failure = new StreamTruncatedError();
     } catch (error) {

@@ -99,7 +99,3 @@ export function installAwsLambdaGlobal(): void {
   if (!g.awslambda) g.awslambda = localAwsLambda;
 }
 
-/** True when a handler was wrapped with streamifyResponse. */
-export function isStreamingHandler(handler: unknown): handler is StreamingHandler {
-  return typeof handler === 'function' && (handler as unknown as Record<symbol, unknown>)[STREAMING] === 'response';
-}
