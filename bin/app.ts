@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The CDK app entry: reads context, creates the stacks. The logic lives in lib/.
 import { App } from 'aws-cdk-lib';
-import { listContext, MantleCustomerRoleStack, MantleGatewayStack } from '../lib/mantle-gateway-stack';
+import { customerRoleContextHelp, listContext, MantleCustomerRoleStack, MantleGatewayStack } from '../lib/mantle-gateway-stack';
 
 const app = new App();
 const ctx = (key: string): unknown => app.node.tryGetContext(key);
@@ -26,6 +26,11 @@ new MantleGatewayStack(app, 'MantleGateway', {
 // In a customer account: npx cdk deploy MantleGatewayCustomerRole -c gatewayRoleArn=… -c externalId=…
 const gatewayRoleArn = text('gatewayRoleArn');
 const externalId = text('externalId');
+const customerHelp = customerRoleContextHelp(gatewayRoleArn, externalId);
+if (customerHelp.error) throw new Error(customerHelp.error);
+// The CDK CLI cannot tell an app which stack was asked for, so without its context the stack does
+// not exist ("No stacks match"); this line, shown before that, says what to pass.
+if (customerHelp.hint) process.stderr.write(`${customerHelp.hint}\n`);
 if (gatewayRoleArn && externalId) {
   new MantleCustomerRoleStack(app, 'MantleGatewayCustomerRole', { role: { gatewayRoleArn, externalId } });
 }

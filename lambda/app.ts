@@ -17,6 +17,7 @@ import { responseFinalizer } from './http/middlewares/response-finalizer';
 import type { GatewayLambdaContext } from './http/request-context';
 import type { GatewayResponse } from './http/response';
 import { Router } from './http/router';
+import { refuseUpgrade } from './http/upgrade';
 import { streamResponses } from './http/stream-response';
 import { PathPrefixPolicy } from './routing/path-prefix';
 import { anthropicCountTokens, anthropicMessages } from './surfaces/anthropic-messages';
@@ -72,6 +73,7 @@ export function createHandler(services: GatewayServices) {
   const router = createRouter();
   const route = async (_event: APIGatewayProxyEventV2, context: GatewayLambdaContext): Promise<GatewayResponse> => {
     const ctx = context.gateway;
+    refuseUpgrade(ctx.request.headers);
     const { handler, params } = router.match(ctx.request.method, ctx.request.path);
     return handler(ctx, services, params);
   };

@@ -1,4 +1,5 @@
-import type { DocumentStore, StoredDocument } from '../config/document-store';
+import { VersionConflictError, type DocumentStore, type StoredDocument } from '../config/document-store';
+import { documentTooLarge } from '../config/document-size';
 import type { ConfigDocument } from '../config/schema';
 import { ConfigValidationError, parseConfigDocument } from '../config/validate';
 import { CliFailure } from './cli-errors';
@@ -28,6 +29,8 @@ export function documentText(document: unknown): string {
 /** Validates and writes a document on top of the version it was read at. */
 export async function writeDocument(store: DocumentStore, document: unknown, baseVersion: string | undefined): Promise<void> {
   const text = documentText(document);
+  const tooLarge = documentTooLarge(text);
+  if (tooLarge) throw new CliFailure(tooLarge);
   try {
     parseConfigDocument(text, store.description);
   } catch (error) {
@@ -35,4 +38,25 @@ export async function writeDocument(store: DocumentStore, document: unknown, bas
     throw error;
   }
   await store.write(text, baseVersion);
+}
+
+/** How often a read-change-write is tried again when another writer got in between. */
+const MAX_UPDATE_ATTEMPTS = 5;
+
+/**
+ * Reads the document, applies `change` and writes the result on top of the version read; when
+ * another writer (a running gateway, another CLI) changed it in between, reads again and re-applies,
+ * so no write is lost and none overwrites another.
+ */
+export async function updateDocument<T>(store: DocumentStore, change: (document: ConfigDocument) => { document: unknown; result: T }): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const { document, stored } = await readDocument(store);
+    const { document: next, result } = change(document);
+    try {
+      await writeDocument(store, next, stored.version);
+      return result;
+    } catch (error) {
+      if (!(error instanceof VersionConflictError) || attempt >= MAX_UPDATE_ATTEMPTS) throw error;
+    }
+  }
 }

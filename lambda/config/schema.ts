@@ -13,6 +13,8 @@ export const MIN_SIGNING_KEY_BYTES = 32;
 /** STS AssumeRole duration bounds for customer roles. */
 export const MIN_SESSION_DURATION_SECONDS = 900;
 export const MAX_SESSION_DURATION_SECONDS = 3600;
+/** Models one account may list: a bound, so no document grows past what a secret holds by one account alone. */
+export const MAX_MODELS_PER_ACCOUNT = 200;
 
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const SUBJECT_PATTERN = /^(user|service):[^\s/]{1,128}$/;
@@ -104,7 +106,7 @@ export const AccountSchema = z.strictObject({
   ),
   project: z.optional(z.string().check(z.minLength(1), z.maxLength(128))),
   collaborators: z._default(z.array(CollaboratorSchema), []),
-  models: z._default(z.array(ModelSchema), []),
+  models: z._default(z.array(ModelSchema).check(z.maxLength(MAX_MODELS_PER_ACCOUNT, `at most ${MAX_MODELS_PER_ACCOUNT} models per account`)), []),
 });
 
 export const ConfigDocumentSchema = z
@@ -123,6 +125,12 @@ export const ConfigDocumentSchema = z
       unique(doc.accounts.map((a) => a.name), ['accounts'], 'name', ctx);
       doc.accounts.forEach((account, i) => {
         unique(account.models.map(modelName), ['accounts', i, 'models'], 'name', ctx);
+        if (account.endpoint && !endpointProblem(account.endpoint)) {
+          // The endpoint's host names a region: it must be one this account's requests go to.
+          const regions = [account.region, ...account.models.map((m) => m.region ?? account.region)];
+          const problem = endpointProblem(account.endpoint, regions);
+          if (problem) ctx.addIssue({ code: 'custom', path: ['accounts', i, 'endpoint'], message: problem, input: account.endpoint });
+        }
         account.collaborators.forEach((c, j) => {
           if (c.subject.startsWith('team:') && !(c.subject.slice(5) in doc.teams)) {
             ctx.addIssue({ code: 'custom', path: ['accounts', i, 'collaborators', j, 'subject'], message: `team "${c.subject.slice(5)}" is not defined in "teams"`, input: c.subject });

@@ -25,9 +25,11 @@ export class SigV4Auth implements UpstreamAuth {
       this.signers.set(signingRegion, signer);
     }
     const { url } = request;
-    const query: Record<string, string> = {};
+    // Repeated keys (`include[]=a&include[]=b`) are all sent, so all are signed.
+    const query: Record<string, string | string[]> = {};
     url.searchParams.forEach((value, key) => {
-      query[key] = value;
+      const seen = query[key];
+      query[key] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
     });
     const signed = await signer.sign({
       method: request.method,

@@ -1,6 +1,8 @@
 import { AccountRole, roleOn } from '../auth/access';
 import type { Principal } from '../auth/principal';
-import type { GatewayConfig } from '../config/gateway-config';
+import { GatewayConfig } from '../config/gateway-config';
+import { documentTooLarge } from '../config/document-size';
+import { authenticate } from '../auth/authenticate';
 import { VersionConflictError } from '../config/document-store';
 import { modelName, type AccountConfig, type ModelConfig } from '../config/schema';
 import { ConfigValidationError, parseConfigDocument } from '../config/validate';
@@ -57,35 +59,53 @@ export const listAccountModels: Endpoint = async (ctx, services, params) => {
   return jsonResponse(200, { data: account.models.map((m) => modelView(account, m)) }, { etag: config.version });
 };
 
+/** 413: the write would make the document larger than one secret holds. */
+export class DocumentTooLargeError extends GatewayError {
+  public override readonly name: string = 'DocumentTooLargeError';
+  public constructor(message: string) {
+    super(413, ErrorKind.payloadTooLarge, 'document_too_large', message);
+  }
+}
+
+/** A stored document as plain JSON, to edit and write back. */
+export type EditableDocument = Record<string, unknown> & { accounts?: { name: string; models?: ModelConfig[] }[] };
+
+/** One admin write: who may make it (checked on the document being written) and what it changes. */
+export interface DocumentWrite {
+  /** Throws when the caller may not make this write on `config` (the fresh document). */
+  authorize(principal: Principal, config: GatewayConfig): void;
+  /** Edits `document` in place; returns the answer. */
+  change(document: EditableDocument): { status: number; body: unknown };
+  /** Rewrites a validation problem's path for the caller (`$.accounts[0].models[1].price` → `models[1].price`). */
+  problemPath?(problem: string): string;
+  /** The error code of a validation refusal. */
+  readonly invalidCode: string;
+}
+
 /**
- * Applies a change to one account's models and writes the whole document, validated first, based
- * on the version the change was made against (If-Match, else the version read now).
+ * Applies a write to the configuration's own store. The caller was authenticated first (before its
+ * body was read); its token and role are checked again against the document being written, not the
+ * cached one, so a demoted manager or a revoked token stops at once. The change is validated against
+ * the whole document and its size, and written on top of the version it was made against (If-Match,
+ * else the version read now): another writer in between is a 409 that changes nothing.
  */
-async function writeModels(
-  ctx: RequestContext,
-  services: GatewayServices,
-  params: Readonly<Record<string, string>>,
-  change: (models: ModelConfig[], name: string) => { models: ModelConfig[]; status: number; body: unknown },
-) {
-  const { config, principal } = await begin(ctx, services);
-  const { account, role } = accountFor(params.account!, principal, config);
-  if (role === AccountRole.user) throw new PermissionError(`Only managers of account '${account.name}' and admins may change its models.`);
+export async function applyDocumentWrite(ctx: RequestContext, services: GatewayServices, write: DocumentWrite) {
   const stored = await services.store.read();
+  const fresh = new GatewayConfig(parseConfigDocument(stored.text, services.store.description), stored.text);
+  write.authorize(authenticate(ctx.request.headers, fresh), fresh);
   const ifMatch = ctx.request.headers['if-match'];
   if (ifMatch !== undefined && ifMatch.trim() !== '*' && ifMatch.trim() !== stored.version) throw new WriteConflictError();
-  const document = JSON.parse(stored.text) as { accounts?: { name: string; models?: ModelConfig[] }[] };
-  const index = document.accounts?.findIndex((a) => a.name === account.name) ?? -1;
-  if (index === -1) throw new WriteConflictError();
-  const target = document.accounts![index]!;
-  const result = change(target.models ?? [], params.name!);
-  target.models = result.models;
+  const document = JSON.parse(stored.text) as EditableDocument;
+  const result = write.change(document);
   const text = `${JSON.stringify(document, null, 2)}\n`;
+  const tooLarge = documentTooLarge(text);
+  if (tooLarge) throw new DocumentTooLargeError(tooLarge);
   try {
     parseConfigDocument(text, services.store.description);
   } catch (error) {
     if (error instanceof ConfigValidationError) {
-      const fields = error.problems.map((p) => p.replace(`$.accounts[${index}].models`, 'models'));
-      throw new InvalidRequestError(`The model is invalid: ${fields.join('; ')}`, 'invalid_model', { param: fields[0]?.split(':')[0] ?? null });
+      const fields = error.problems.map((p) => write.problemPath?.(p) ?? p);
+      throw new InvalidRequestError(`The change is invalid: ${fields.join('; ')}`, write.invalidCode, { param: fields[0]?.split(':')[0] ?? null });
     }
     throw error;
   }
@@ -101,21 +121,62 @@ async function writeModels(
   return jsonResponse(result.status, result.body, { etag: written.version });
 }
 
+/** A change to one account's models, for its managers and admins. */
+function modelsWrite(accountName: string, change: (models: ModelConfig[]) => { models: ModelConfig[]; status: number; body: unknown }): DocumentWrite {
+  let index = -1;
+  return {
+    invalidCode: 'invalid_model',
+    authorize: (principal, config) => {
+      const { account, role } = accountFor(accountName, principal, config);
+      if (role === AccountRole.user) throw new PermissionError(`Only managers of account '${account.name}' and admins may change its models.`);
+    },
+    change: (document) => {
+      index = document.accounts?.findIndex((a) => a.name === accountName) ?? -1;
+      if (index === -1) throw new WriteConflictError();
+      const target = document.accounts![index]!;
+      const result = change(target.models ?? []);
+      target.models = result.models;
+      return result;
+    },
+    problemPath: (problem) => problem.replace(`$.accounts[${index}].models`, 'models'),
+  };
+}
+
+/** Authenticates (before any body is read) and checks the role on the cached document, for a fast refusal. */
+async function beginWrite(ctx: RequestContext, services: GatewayServices, accountName: string): Promise<void> {
+  const { config, principal } = await begin(ctx, services);
+  const { account, role } = accountFor(accountName, principal, config);
+  if (role === AccountRole.user) throw new PermissionError(`Only managers of account '${account.name}' and admins may change its models.`);
+}
+
 /** PUT /admin/accounts/{account}/models/{name}: add or replace a model (managers and admins). */
-export const putModel: Endpoint = (ctx, services, params) => {
+export const putModel: Endpoint = async (ctx, services, params) => {
+  await beginWrite(ctx, services, params.account!);
   const body = jsonObjectBody(ctx.request, services.settings.maxRequestBytes);
-  if (body.name !== undefined && body.name !== params.name) throw new InvalidRequestError("The body's name must match the path, or be left out.", 'invalid_model', { param: 'name' });
-  return writeModels(ctx, services, params, (models, name) => {
-    const model = { ...body, name } as ModelConfig;
-    const at = models.findIndex((m) => modelName(m) === name);
-    const next = at === -1 ? [...models, model] : models.map((m, i) => (i === at ? model : m));
-    return { models: next, status: at === -1 ? 201 : 200, body: { name, ...body } };
-  });
+  const name = params.name!;
+  if (body.name !== undefined && body.name !== name) throw new InvalidRequestError("The body's name must match the path, or be left out.", 'invalid_model', { param: 'name' });
+  return applyDocumentWrite(
+    ctx,
+    services,
+    modelsWrite(params.account!, (models) => {
+      const model = { ...body, name } as ModelConfig;
+      const at = models.findIndex((m) => modelName(m) === name);
+      const next = at === -1 ? [...models, model] : models.map((m, i) => (i === at ? model : m));
+      return { models: next, status: at === -1 ? 201 : 200, body: { name, ...body } };
+    }),
+  );
 };
 
 /** DELETE /admin/accounts/{account}/models/{name} (managers and admins). */
-export const deleteModel: Endpoint = (ctx, services, params) =>
-  writeModels(ctx, services, params, (models, name) => {
-    if (!models.some((m) => modelName(m) === name)) throw new NotFoundError(`No model named '${name}' in this account.`, 'model_not_found');
-    return { models: models.filter((m) => modelName(m) !== name), status: 200, body: { name, deleted: true } };
-  });
+export const deleteModel: Endpoint = async (ctx, services, params) => {
+  await beginWrite(ctx, services, params.account!);
+  const name = params.name!;
+  return applyDocumentWrite(
+    ctx,
+    services,
+    modelsWrite(params.account!, (models) => {
+      if (!models.some((m) => modelName(m) === name)) throw new NotFoundError(`No model named '${name}' in this account.`, 'model_not_found');
+      return { models: models.filter((m) => modelName(m) !== name), status: 200, body: { name, deleted: true } };
+    }),
+  );
+};

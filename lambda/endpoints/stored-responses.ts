@@ -37,7 +37,7 @@ export function storedResponse(method: 'GET' | 'DELETE' | 'POST', action: Stored
       surface: responses,
       account,
       region: ref.region,
-      prefix: { prefix: ref.prefix, retryOnBerm: false },
+      prefix: { prefix: ref.prefix, retryOther: false },
       modelId: '-',
       auth,
       headers,

@@ -58,8 +58,11 @@ export function encodeResponseId(key: Buffer, ref: Omit<StoredResponseRef, 'subj
 /** Reads and authenticates a gateway response id; undefined when it is not one of ours or was altered. */
 export function decodeResponseId(key: Buffer, id: string): StoredResponseRef | undefined {
   if (!id.startsWith(ID_PREFIX)) return undefined;
-  const raw = Buffer.from(id.slice(ID_PREFIX.length), 'base64url');
-  if (raw.length < 2 + TAG_BYTES) return undefined;
+  const encoded = id.slice(ID_PREFIX.length);
+  const raw = Buffer.from(encoded, 'base64url');
+  // Node's decoder skips padding, stray characters and mixes of the two alphabets: only the one
+  // canonical spelling of an id is that id.
+  if (raw.length < 2 + TAG_BYTES || raw.toString('base64url') !== encoded) return undefined;
   const payload = raw.subarray(0, raw.length - TAG_BYTES);
   const given = raw.subarray(raw.length - TAG_BYTES);
   if (!timingSafeEqual(given, tag(key, payload))) return undefined;

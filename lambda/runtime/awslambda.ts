@@ -93,9 +93,15 @@ export const localAwsLambda = {
   HttpResponseStream,
 };
 
-/** Installs the local `awslambda` global (once) unless a real runtime already provides one. */
+/**
+ * Installs the local `awslambda` streaming API unless a real runtime already provides one. Other
+ * code may have created the global without it (the AWS SDK's `@aws/lambda-invoke-store` sets
+ * `globalThis.awslambda = {}` when loaded), so the test is for `streamifyResponse` itself, and what
+ * the global already holds is kept.
+ */
 export function installAwsLambdaGlobal(): void {
-  const g = globalThis as { awslambda?: unknown };
-  if (!g.awslambda) g.awslambda = localAwsLambda;
+  const g = globalThis as { awslambda?: Record<string, unknown> };
+  if (typeof g.awslambda?.streamifyResponse === 'function') return;
+  g.awslambda = Object.assign(g.awslambda ?? {}, localAwsLambda);
 }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, ServerResponse, type IncomingMessage, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { closeServer, listen } from './listen';
 import {
   DEFAULT_STREAM_CONTENT_TYPE,
@@ -191,10 +192,19 @@ export async function startFunctionUrlServer(options: FunctionUrlServerOptions):
   const server = createServer((req, res) => {
     void invoke(req, res);
   });
+  // A Function URL does not upgrade connections: an upgrade request (a WebSocket handshake) reaches
+  // the function as an ordinary request, and its answer closes the connection.
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
+    const res = new ServerResponse(req);
+    res.shouldKeepAlive = false;
+    res.assignSocket(socket as Parameters<ServerResponse['assignSocket']>[0]);
+    res.once('finish', () => socket.end());
+    void invoke(req, res, Buffer.alloc(0));
+  });
 
-  async function invoke(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function invoke(req: IncomingMessage, res: ServerResponse, given?: Buffer): Promise<void> {
     const requestId = randomUUID();
-    const body = await readBody(req, FUNCTION_URL_MAX_REQUEST_BYTES).catch(() => undefined);
+    const body = given ?? (await readBody(req, FUNCTION_URL_MAX_REQUEST_BYTES).catch(() => undefined));
     if (body === undefined) {
       res.writeHead(413, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'Request must be smaller than 6291456 bytes for the InvokeFunction operation' }));
       return;

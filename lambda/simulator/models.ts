@@ -6,6 +6,8 @@ export interface SimulatedModel {
   readonly apis: readonly ('chat' | 'responses' | 'messages')[];
   /** Emits reasoning (`reasoning` on chat messages and deltas). */
   readonly reasoning: boolean;
+  /** How a call on the wrong prefix is refused: the Berm 401 (default) or AWS's "isn't supported on this route". */
+  readonly wrongRoute?: 'berm' | 'not-on-route';
 }
 
 /**
@@ -22,6 +24,8 @@ export const SIMULATED_MODELS: readonly SimulatedModel[] = [
   { id: 'anthropic.claude-haiku-4-5', openaiV1: false, apis: ['messages'], reasoning: false },
   { id: 'acme.frontier-1', openaiV1: true, apis: ['chat', 'responses'], reasoning: false },
   { id: 'acme.frontier-2', openaiV1: true, apis: ['chat', 'responses'], reasoning: false },
+  { id: 'acme.frontier-3', openaiV1: true, apis: ['chat', 'responses'], reasoning: false, wrongRoute: 'not-on-route' },
+  { id: 'acme.classic-1', openaiV1: false, apis: ['chat', 'responses'], reasoning: false },
 ];
 
 export const SIMULATED_MODEL_BY_ID: ReadonlyMap<string, SimulatedModel> = new Map(SIMULATED_MODELS.map((m) => [m.id, m]));

@@ -17,6 +17,8 @@ const BERM_BODY = { error: { code: 'access_denied', message: 'Berm is not enable
 export interface SimulatedRequest {
   readonly method: string;
   readonly path: string;
+  /** The query string as received (without `?`). */
+  readonly query: string;
   readonly region: string;
   readonly auth: { readonly type: 'sigv4'; readonly accessKeyId: string; readonly sessionToken?: string } | { readonly type: 'bearer' };
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
@@ -112,7 +114,8 @@ export class MantleSimulator {
           throw openaiError(400, 'Invalid JSON body', 'invalid_request_error');
         }
       }
-      const entry: SimulatedRequest = { method: req.method ?? 'GET', path, region, auth, headers: req.headers, body };
+      const q = rawUrl.indexOf('?');
+      const entry: SimulatedRequest = { method: req.method ?? 'GET', path, query: q === -1 ? '' : rawUrl.slice(q + 1), region, auth, headers: req.headers, body };
       this.requests.push(entry);
       if (this.requests.length > (this.options.keepRequests ?? 1000)) this.requests.shift();
       const answer = await this.route(req.method ?? 'GET', path, body ?? {}, region, req.headers);
@@ -158,8 +161,8 @@ export class MantleSimulator {
     const model = typeof id === 'string' ? SIMULATED_MODEL_BY_ID.get(id) : undefined;
     if (!model) throw openaiError(404, `The model '${String(id)}' does not exist or is not available in this region.`, 'invalid_request_error', 'model_not_found');
     if (api !== 'messages') {
-      if (model.openaiV1 && prefix === '/v1') throw new HttpError(401, BERM_BODY);
-      if (!model.openaiV1 && prefix === '/openai/v1') throw openaiError(404, `The model '${model.id}' isn't supported on this route.`, 'invalid_request_error', 'unsupported_route');
+      if (model.openaiV1 && prefix === '/v1' && model.wrongRoute !== 'not-on-route') throw new HttpError(401, BERM_BODY);
+      if (model.openaiV1 !== (prefix === '/openai/v1')) throw openaiError(404, `The model '${model.id}' isn't supported on this route.`, 'invalid_request_error', 'unsupported_route');
     }
     if (!model.apis.includes(api)) {
       const path = api === 'chat' ? '/v1/chat/completions' : api === 'responses' ? '/v1/responses' : '/v1/messages';

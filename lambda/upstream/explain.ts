@@ -3,6 +3,22 @@ import { ErrorKind, UpstreamError, type ErrorKind as Kind } from '../http/errors
 /** Mantle's answer when a model is called on `/v1` but needs `/openai/v1`. */
 export const BERM_REFUSAL = 'Berm is not enabled for this account';
 
+/** AWS's documented wording when a model is called on the prefix that does not serve it. */
+const NOT_ON_THIS_ROUTE = /isn't supported on this route|is not supported on this route/i;
+
+/**
+ * True for a refusal that may mean the model is served on the other prefix: the Berm 401, a 4xx
+ * saying the model "isn't supported on this route", or a 400 saying the model does not support the
+ * very path that was tried.
+ */
+export function isRouteRefusal(status: number, body: Buffer, pathTried: string): boolean {
+  if (status < 400 || status >= 500) return false;
+  const message = upstreamMessage(body);
+  if (status === 401 && message.includes(BERM_REFUSAL)) return true;
+  if (NOT_ON_THIS_ROUTE.test(message)) return true;
+  return status === 400 && message.includes(`does not support the '${pathTried}' API`);
+}
+
 const ARN = /arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{0,12}:[^\s"',;)]+/gi;
 const MAX_MESSAGE_CHARS = 1000;
 

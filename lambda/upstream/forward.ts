@@ -2,10 +2,10 @@ import type { IncomingMessage } from 'node:http';
 import type { AccountConfig } from '../config/schema';
 import type { GatewaySettings } from '../config/settings';
 import type { UpstreamAuth } from '../credentials/upstream-auth';
-import type { PrefixChoice } from '../routing/path-prefix';
+import { otherPrefix, type PrefixChoice } from '../routing/path-prefix';
 import { OpenAIPrefix, type ApiSurface } from '../surfaces/surface';
 import { upstreamOrigin } from './endpoint';
-import { BERM_REFUSAL, explainUpstreamError } from './explain';
+import { explainUpstreamError, isRouteRefusal } from './explain';
 import { readBody, send, UpstreamConnectError, UpstreamFirstByteTimeoutError } from './http-client';
 import { backoffMs, MAX_INTERNAL_WAIT_MS, RETRYABLE_STATUSES, retryAfterMs } from './retry-policy';
 
@@ -15,10 +15,10 @@ export interface ForwardRequest {
   readonly surface: ApiSurface;
   readonly account: AccountConfig;
   readonly region: string;
-  /** The prefix for the OpenAI surfaces, and whether a Berm refusal may move it to `/openai/v1`. */
+  /** The prefix for the OpenAI surfaces, and whether a route refusal may move it to the other one. */
   readonly prefix: PrefixChoice;
-  /** Called when a Berm retry succeeded, so the route is remembered. */
-  readonly onOpenAIV1Learned?: () => void;
+  /** Called when the other prefix answered with something other than a route refusal, so it is remembered. */
+  readonly onPrefixLearned?: (prefix: OpenAIPrefix) => void;
   /** For explanations of refusals. */
   readonly modelId: string;
   readonly auth: UpstreamAuth;
@@ -55,10 +55,16 @@ export class Forwarder {
 
   /** Resolves with a 2xx response; any other answer becomes an explained UpstreamError. */
   public async forward(req: ForwardRequest): Promise<ForwardResult> {
-    const choice = req.surface.usesOpenAIPrefix ? req.prefix : { prefix: OpenAIPrefix.v1, retryOnBerm: false };
+    const choice = req.surface.usesOpenAIPrefix ? req.prefix : { prefix: OpenAIPrefix.v1, retryOther: false };
     let prefix = choice.prefix;
+    /** The first prefix's route refusal, once the other prefix is being tried. */
+    let firstRefusal: Error | undefined;
     let attempts = 0;
     const maxAttempts = this.settings.upstreamMaxAttempts;
+    const learn = (): void => {
+      if (firstRefusal) req.onPrefixLearned?.(prefix);
+      firstRefusal = undefined;
+    };
     for (;;) {
       attempts++;
       let response: IncomingMessage;
@@ -74,15 +80,21 @@ export class Forwarder {
         throw error;
       }
       const status = response.statusCode ?? 502;
-      if (status >= 200 && status < 300) return { response, prefix, attempts };
+      if (status >= 200 && status < 300) {
+        learn();
+        return { response, prefix, attempts };
+      }
       const body = await readBody(response, { idleTimeoutMs: this.settings.streamIdleTimeoutMs });
-      // A Berm refusal comes before inference, so retrying on /openai/v1 bills nothing twice.
-      if (status === 401 && choice.retryOnBerm && prefix === OpenAIPrefix.v1 && body.toString('utf8').includes(BERM_REFUSAL)) {
-        req.onOpenAIV1Learned?.();
-        prefix = OpenAIPrefix.openaiV1;
+      const explained = (): Error => explainUpstreamError(status, response.headers, body, { authType: req.account.auth.type, modelId: req.modelId });
+      // A route refusal comes before inference, so trying the other prefix bills nothing twice.
+      if (choice.retryOther && isRouteRefusal(status, body, req.surface.upstreamPath(prefix))) {
+        if (firstRefusal) throw firstRefusal; // both prefixes refused: the client gets the first refusal
+        firstRefusal = explained();
+        prefix = otherPrefix(prefix);
         attempts--;
         continue;
       }
+      learn();
       if (RETRYABLE_STATUSES.has(status) && attempts < maxAttempts) {
         const asked = retryAfterMs(response.headers['retry-after']);
         const wait = asked ?? backoffMs(attempts, this.random);
@@ -92,7 +104,7 @@ export class Forwarder {
           continue;
         }
       }
-      throw explainUpstreamError(status, response.headers, body, { authType: req.account.auth.type, modelId: req.modelId });
+      throw explained();
     }
   }
 

@@ -8,7 +8,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { customerPermissionsPolicy } from '../../lambda/auth/customer-role-policy';
 import { METRICS } from '../../lambda/usage/emf';
 import { MantleGateway } from '../../lib/mantle-gateway';
-import { MantleCustomerRoleStack, MantleGatewayStack, listContext } from '../../lib/mantle-gateway-stack';
+import { MantleCustomerRoleStack, MantleGatewayStack, customerRoleContextHelp, listContext } from '../../lib/mantle-gateway-stack';
 
 const ROOT = join(__dirname, '..', '..');
 const CUSTOMER_ROLES = ['arn:aws:iam::111122223333:role/MantleGatewayAccess', 'arn:aws:iam::*:role/MantleGatewayAccess-*'];
@@ -179,6 +179,13 @@ describe('customer role stack', () => {
     expect(granted).toEqual(printed);
   });
 
+  it('says what to pass when the customer-role context is missing or half given', () => {
+    expect(customerRoleContextHelp('arn:aws:iam::999999999999:role/Gateway', 'ext-123')).toEqual({});
+    expect(customerRoleContextHelp(undefined, undefined).hint).toMatch(/-c gatewayRoleArn=.*-c externalId=/);
+    expect(customerRoleContextHelp('arn:aws:iam::999999999999:role/Gateway', undefined).error).toMatch(/needs both -c externalId/);
+    expect(customerRoleContextHelp(undefined, 'ext-123').error).toMatch(/needs both -c gatewayRoleArn/);
+  });
+
   it('refuses a gateway role that is not a role ARN', () => {
     const app = new App();
     expect(() => new MantleCustomerRoleStack(app, 'Bad', { role: { gatewayRoleArn: 'nope', externalId: 'x1' } })).toThrow(/gatewayRoleArn/);
@@ -208,5 +215,15 @@ describe('npx cdk synth', () => {
     const res = spawnSync('npx', ['cdk', 'synth', '--quiet', '--no-notices', '--output', out], { cwd: ROOT, env: { ...env, CDK_DISABLE_VERSION_CHECK: '1' }, encoding: 'utf8', timeout: 180_000 });
     expect(res.stderr).not.toMatch(/Error/);
     expect(res.status).toBe(0);
+  }, 200_000);
+
+  it('tells `cdk synth MantleGatewayCustomerRole` without context what to pass', () => {
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('AWS_') && v !== undefined) env[k] = v;
+    const out = mkdtempSync(join(tmpdir(), 'cdk-synth-'));
+    const res = spawnSync('npx', ['cdk', 'synth', 'MantleGatewayCustomerRole', '--quiet', '--no-notices', '--output', out], { cwd: ROOT, env: { ...env, CDK_DISABLE_VERSION_CHECK: '1' }, encoding: 'utf8', timeout: 180_000 });
+    expect(res.status).not.toBe(0);
+    expect(res.stderr).toContain('-c gatewayRoleArn=');
+    expect(res.stderr).toContain('-c externalId=');
   }, 200_000);
 });

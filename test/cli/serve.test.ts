@@ -1,35 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
-import { CLI, runCli } from '../helpers/cli';
-
-/** Starts a long-running verb and waits for a line matching `ready` on stdout or stderr. */
-function start(args: string[], ready: RegExp, cwd?: string, extraEnv: Record<string, string> = {}): Promise<{ child: ChildProcess; output: () => string; match: RegExpMatchArray }> {
-  return new Promise((resolve, reject) => {
-    const env: Record<string, string | undefined> = { ...process.env, ...extraEnv };
-    for (const name of Object.keys(env)) if (name.startsWith('AWS_')) delete env[name];
-    const child = spawn(process.execPath, [CLI, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    const onData = (chunk: Buffer): void => {
-      output += chunk.toString();
-      const match = output.match(ready);
-      if (match) resolve({ child, output: () => output, match });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`exited ${code}: ${output}`)));
-  });
-}
-
-function stop(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    child.removeAllListeners('exit');
-    child.once('exit', (code) => resolve(code));
-    child.kill('SIGINT');
-  });
-}
+import { runCli, startCli as start, stopCli as stop } from '../helpers/cli';
 
 describe('mantle-gateway serve and dev', () => {
   it('dev serves a working gateway with no AWS credentials and prints a ready token and curl line', async () => {

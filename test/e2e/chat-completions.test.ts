@@ -134,3 +134,59 @@ describe('Chat Completions through the gateway with the official openai client',
     ]);
   });
 });
+
+describe('route learning across both prefixes', () => {
+  let gw: LocalGateway;
+  let client: OpenAI;
+  beforeAll(async () => {
+    gw = await startLocalGateway({
+      env: { AWS_BEDROCK_MANTLE_OPENAI_V1_PREFIX_MODELS: 'acme.classic-1' },
+      editConfig: (doc) => {
+        doc.accounts![0]!.models!.push({ modelId: 'acme.frontier-3' }, { modelId: 'acme.classic-1' }, { name: 'mistral-open', modelId: 'mistral.mistral-large-3' });
+      },
+    });
+    client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: gw.tokens.alice, maxRetries: 0 });
+  });
+  afterAll(() => gw.close());
+
+  const pathsOf = async (calls: () => Promise<unknown>): Promise<string[]> => {
+    const before = gw.simulator.requests.length;
+    await calls();
+    return gw.simulator.requests.slice(before).map((r) => r.path);
+  };
+
+  it("retries AWS's \"isn't supported on this route\" on /openai/v1 and remembers it", async () => {
+    const paths = await pathsOf(async () => {
+      await client.chat.completions.create({ model: 'sim/frontier-3', messages: [{ role: 'user', content: 'one' }] });
+      await client.chat.completions.create({ model: 'sim/frontier-3', messages: [{ role: 'user', content: 'two' }] });
+    });
+    expect(paths).toEqual(['/v1/chat/completions', '/openai/v1/chat/completions', '/openai/v1/chat/completions']);
+  });
+
+  it('learns per API: what chat learned does not move responses', async () => {
+    const paths = await pathsOf(() => client.responses.create({ model: 'sim/frontier-3', input: 'hi' }));
+    expect(paths).toEqual(['/v1/responses', '/openai/v1/responses']);
+  });
+
+  it('moves the other way too: a model hinted to /openai/v1 but served on /v1', async () => {
+    const paths = await pathsOf(async () => {
+      await client.chat.completions.create({ model: 'sim/classic-1', messages: [{ role: 'user', content: 'one' }] });
+      await client.chat.completions.create({ model: 'sim/classic-1', messages: [{ role: 'user', content: 'two' }] });
+    });
+    expect(paths).toEqual(['/openai/v1/chat/completions', '/v1/chat/completions', '/v1/chat/completions']);
+  });
+
+  it('gives the first refusal when both prefixes refuse, and learns nothing', async () => {
+    // Mantle serves this model on /v1 but not for Responses: /v1 says it does not support the path
+    // tried, /openai/v1 says the route is wrong; the client hears the first, explained.
+    const attempt = () => client.responses.create({ model: 'sim/mistral-open', input: 'x' }).catch((e: unknown) => e);
+    let error: unknown;
+    const paths = await pathsOf(async () => {
+      error = await attempt();
+      await attempt();
+    });
+    expect(paths).toEqual(['/v1/responses', '/openai/v1/responses', '/v1/responses', '/openai/v1/responses']);
+    expect(error).toMatchObject({ status: 400, code: 'unsupported_api' });
+    expect((error as Error).message).toContain("does not support the '/v1/responses' API");
+  });
+});

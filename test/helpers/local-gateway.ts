@@ -24,6 +24,8 @@ export interface LocalGateway {
   readonly records: () => Record<string, any>[];
   /** The raw EMF lines. */
   readonly recordLines: () => string[];
+  /** The streaming handler itself, for events the local Function URL would not build. */
+  readonly handler: StreamingHandler;
   /** Waits until at least `count` records were written; resolves with the last. */
   waitForRecord(count: number): Promise<Record<string, any>>;
   close(): Promise<void>;
@@ -97,6 +99,7 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
     configFile,
     ...(aws ? { aws } : {}),
     ...(secretName ? { secretName } : {}),
+    handler,
     records: () => lines.map((l) => JSON.parse(l) as Record<string, any>),
     recordLines: () => [...lines],
     waitForRecord: async (count: number) => {

@@ -35,7 +35,14 @@ describe('response ids', () => {
 describe('role session names', () => {
   it('names the subject in STS’s charset', () => {
     expect(roleSessionName('user:alice@example.com')).toBe('mgw-user.alice@example.com');
-    expect(roleSessionName('service:batch jobs/#1')).toBe('mgw-service.batch-jobs--1');
+    expect(roleSessionName('service:batch jobs/#1')).toMatch(/^mgw-service\.batch-jobs--1-[0-9a-f]{10}$/);
+  });
+
+  it('keeps subjects apart that sanitise to the same characters', () => {
+    const names = ['user:a-b', 'user:a:b', 'user:a*b', 'user:a b'].map(roleSessionName);
+    expect(new Set(names).size).toBe(4);
+    expect(names[0]).toBe('mgw-user.a-b');
+    for (const name of names) expect(name).toMatch(/^[\w+=,.@-]{1,64}$/);
   });
 
   it('cuts long subjects to 64 characters, keeping different subjects distinct', () => {

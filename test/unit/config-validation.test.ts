@@ -79,14 +79,55 @@ describe('configuration validation', () => {
     expect(() => parseConfigDocument('{', 'file x.json')).toThrow(/Invalid configuration in file x.json:\n {2}- \$: not valid JSON/);
   });
 
+  it.each([
+    ['{"signingKey": sk-SECRETVALUE1234}', /not valid JSON \(an unexpected character\)$/],
+    ['{"apiKey": "sk-SECRETVALUE1234" "x": 1}', /not valid JSON at line 1, column 33$/],
+    ['{\n  "apiKey": "sk-SECRETVALUE1234",\n}', /not valid JSON at line 3, column 1$/],
+  ])('says where a malformed document breaks, never quoting it (%#)', (text, where) => {
+    let problems: readonly string[] = [];
+    try {
+      parseConfigDocument(text, 'file x.json');
+    } catch (error) {
+      problems = (error as ConfigValidationError).problems;
+    }
+    expect(problems).toEqual([expect.stringMatching(where)]);
+    expect(problems.join()).not.toContain('SECRET');
+    expect(problems.join()).not.toContain('sk-');
+  });
+
+  it('bounds the models of one account', () => {
+    const doc = JSON.parse(JSON.stringify(testConfig().document));
+    doc.accounts[2].models = Array.from({ length: 201 }, (_, i) => ({ name: `m${i}`, modelId: 'openai.gpt-oss-120b' }));
+    expect(problemsOf(doc)).toEqual([expect.stringMatching(/^\$\.accounts\[2\]\.models: at most 200 models per account/)]);
+  });
+
   describe('endpoint rule', () => {
-    it.each(['https://bedrock-mantle.us-east-1.api.aws', 'https://vpce-1.bedrock-mantle.us-east-1.vpce.amazonaws.com', 'http://127.0.0.1:9100', 'http://localhost:1', 'http://[::1]:8080'])(
+    it.each([
+      'https://bedrock-mantle.us-east-1.api.aws',
+      'https://bedrock-mantle-fips.us-east-1.api.aws',
+      'https://vpce-1.bedrock-mantle.us-east-1.vpce.amazonaws.com',
+      'https://vpce-0a1b2c3d4e5f60789-abcdefgh.bedrock-mantle.us-east-1.vpce.amazonaws.com',
+      'https://vpce-0a1b2c3d4e5f60789-abcdefgh-us-east-1a.bedrock-mantle-fips.us-east-1.vpce.amazonaws.com',
+      'http://127.0.0.1:9100',
+      'http://localhost:1',
+      'http://[::1]:8080',
+    ])(
       'accepts %s',
       (url) => expect(endpointProblem(url)).toBeUndefined(),
     );
     it.each([
       'http://bedrock-mantle.us-east-1.api.aws',
       'https://evil.example.com',
+      // Hosts under AWS domains that a customer can own, or another AWS service.
+      'https://abc123.execute-api.us-east-1.amazonaws.com',
+      'https://my-bucket.s3.amazonaws.com',
+      'https://bedrock-mantle.us-east-1.amazonaws.com',
+      'https://lambda-url.us-east-1.on.aws',
+      'https://vpce-1.execute-api.us-east-1.vpce.amazonaws.com',
+      'https://vpce-1.bedrock-mantle.us-east-1.vpce.amazonaws.com.evil.com',
+      'https://x.bedrock-mantle.us-east-1.api.aws',
+      'https://bedrock-mantle.us-east-1.api.aws:8443',
+      'https://api.aws',
       'https://api.aws.evil.com',
       'http://10.0.0.1:80',
       'http://169.254.169.254',
@@ -95,5 +136,13 @@ describe('configuration validation', () => {
       'file:///etc/passwd',
       'not a url',
     ])('refuses %s', (url) => expect(endpointProblem(url)).toBeDefined());
+
+    it("refuses a Mantle host of a region none of the account's requests go to", () => {
+      const doc = JSON.parse(JSON.stringify(testConfig().document));
+      doc.accounts[2].endpoint = 'https://bedrock-mantle.us-east-1.api.aws'; // the account is in eu-west-1
+      expect(problemsOf(doc)).toEqual([expect.stringMatching(/^\$\.accounts\[2\]\.endpoint: names region "us-east-1"/)]);
+      doc.accounts[2].endpoint = 'https://vpce-0abc-def.bedrock-mantle.eu-west-1.vpce.amazonaws.com';
+      expect(problemsOf(doc)).toEqual([]);
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { generateToken } from '../../auth/tokens';
 import { parseFlags, STORE_FLAGS, storeFrom } from '../args';
 import { CliFailure, UsageError } from '../cli-errors';
-import { readDocument, writeDocument } from '../document-io';
+import { readDocument, updateDocument } from '../document-io';
 import { table, type CliOutput } from '../output';
 import type { Command } from './command';
 
@@ -35,7 +35,6 @@ async function create(args: readonly string[], output: CliOutput): Promise<numbe
   if (!SUBJECT.test(values.subject)) throw new UsageError(`--subject must be user:<id> or service:<id> (got "${values.subject}").`);
   const lifetime = parseLifetime(values['expires-in'] ?? `${DEFAULT_TOKEN_LIFETIME_DAYS}d`);
   const store = storeFrom(values);
-  const { document, stored } = await readDocument(store);
   const made = generateToken();
   const now = new Date();
   const record = {
@@ -47,7 +46,7 @@ async function create(args: readonly string[], output: CliOutput): Promise<numbe
     expiresAt: lifetime === null ? null : new Date(now.getTime() + lifetime).toISOString(),
     revoked: false,
   };
-  await writeDocument(store, { ...document, tokens: [...document.tokens, record] }, stored.version);
+  await updateDocument(store, (document) => ({ document: { ...document, tokens: [...document.tokens, record] }, result: undefined }));
   output.out(`Created token ${made.id} for ${values.subject}${record.expiresAt ? `, expires ${record.expiresAt}` : ', never expires'}.`);
   output.out('Store it now: it is shown only once.');
   output.out(made.token);
@@ -85,9 +84,10 @@ async function revoke(args: readonly string[], output: CliOutput): Promise<numbe
   if (positionals.length !== 1) throw new UsageError('Usage: mantle-gateway token revoke ID (--config FILE | --secret-id ID)');
   const id = positionals[0]!;
   const store = storeFrom(values);
-  const { document, stored } = await readDocument(store);
-  if (!document.tokens.some((t) => t.id === id)) throw new CliFailure(`No token with id ${id} in ${store.description}.`);
-  await writeDocument(store, { ...document, tokens: document.tokens.map((t) => (t.id === id ? { ...t, revoked: true } : t)) }, stored.version);
+  await updateDocument(store, (document) => {
+    if (!document.tokens.some((t) => t.id === id)) throw new CliFailure(`No token with id ${id} in ${store.description}.`);
+    return { document: { ...document, tokens: document.tokens.map((t) => (t.id === id ? { ...t, revoked: true } : t)) }, result: undefined };
+  });
   output.out(`Revoked token ${id}.`);
   return 0;
 }
