@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { AuthenticationError } from '../http/errors';
+import { AuthenticationError } from '../kernel/errors';
 import type { GatewayConfig } from '../config/gateway-config';
 import type { Principal } from './principal';
 import { hashToken, TOKEN_PREFIX } from './tokens';

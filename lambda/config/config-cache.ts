@@ -1,4 +1,5 @@
-import { ConfigurationUnavailableError } from '../http/errors';
+import { ConfigurationUnavailableError } from '../kernel/errors';
+import { logger, type Logger } from '../kernel/log';
 import type { ConfigSource } from './document-store';
 import { GatewayConfig } from './gateway-config';
 import { ConfigValidationError, parseConfigDocument } from './validate';
@@ -15,7 +16,8 @@ export class ConfigCache {
   public constructor(
     private readonly source: ConfigSource,
     private readonly ttlSeconds: number,
-    private readonly log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+    private readonly log: Logger = logger,
+    private readonly now: () => number = Date.now,
   ) {}
 
   /**
@@ -23,7 +25,7 @@ export class ConfigCache {
    * document is served meanwhile; a refresh that fails or is invalid keeps the last good document.
    * Only with no good document ever loaded does a caller wait, and get a 503 if loading fails.
    */
-  public async get(now: number = Date.now()): Promise<GatewayConfig> {
+  public async get(now: number = this.now()): Promise<GatewayConfig> {
     if (this.current) {
       if (now - this.loadedAt >= this.ttlSeconds * MS_PER_SECOND) void this.refresh().catch(() => undefined);
       return this.current;
@@ -48,7 +50,7 @@ export class ConfigCache {
       const { text, version } = await this.source.read();
       const config = this.current && this.current.version === version ? this.current : new GatewayConfig(parseConfigDocument(text, this.source.description), text);
       this.current = config;
-      this.loadedAt = Date.now();
+      this.loadedAt = this.now();
       this.lastFailure = undefined;
       return config;
     } catch (error) {
@@ -56,10 +58,10 @@ export class ConfigCache {
       const summary = error instanceof ConfigValidationError ? error.message : `could not read ${this.source.description}: ${(error as Error).name}: ${(error as Error).message}`;
       if (summary !== this.lastFailure) {
         this.lastFailure = summary;
-        this.log(JSON.stringify({ level: 'WARN', message: this.current ? 'configuration refresh failed; keeping the last good document' : 'configuration load failed', error: summary }));
+        this.log.log('WARN', this.current ? 'configuration refresh failed; keeping the last good document' : 'configuration load failed', { error: summary });
       }
       // Retry after another TTL rather than on every request.
-      if (this.current) this.loadedAt = Date.now();
+      if (this.current) this.loadedAt = this.now();
       throw error;
     }
   }

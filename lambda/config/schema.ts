@@ -2,6 +2,7 @@
 // 443 KB minified, measured), which the Lambda parses at every cold start.
 import * as z from 'zod/mini';
 import { en } from 'zod/v4/locales';
+import { ApiName } from '../kernel/api';
 import { MANTLE_REGIONS } from './regions';
 import { endpointProblem } from './endpoint-rule';
 
@@ -20,8 +21,6 @@ const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const SUBJECT_PATTERN = /^(user|service):[^\s/]{1,128}$/;
 const TEAM_SUBJECT_PATTERN = /^team:[A-Za-z0-9._-]{1,64}$/;
 
-export const ApiName = { chat: 'chat', responses: 'responses', messages: 'messages' } as const;
-export type ApiName = (typeof ApiName)[keyof typeof ApiName];
 
 export const RouteName = { auto: 'auto', v1: 'v1', openaiV1: 'openai-v1' } as const;
 export type RouteName = (typeof RouteName)[keyof typeof RouteName];

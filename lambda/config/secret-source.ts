@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { secretRegion, secretsManagerClient } from '../credentials/aws-clients';
+import { secretRegion, secretsManagerClient } from '../aws/aws-clients';
 import { GatewayConfig } from './gateway-config';
 import { VersionConflictError, type DocumentStore, type StoredDocument } from './document-store';
 

@@ -1,7 +1,7 @@
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { ErrorKind, UpstreamError } from '../http/errors';
-import { redactArns } from '../upstream/explain';
-import { stsClient } from './aws-clients';
+import { ErrorKind, UpstreamError } from '../kernel/errors';
+import { redactArns } from '../kernel/redact';
+import { stsClient } from '../aws/aws-clients';
 
 /** Refresh credentials once they have less than this left (SPEC: at least 5 minutes ahead). */
 export const REFRESH_AHEAD_SECONDS = 300;

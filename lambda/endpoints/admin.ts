@@ -6,7 +6,7 @@ import { authenticate } from '../auth/authenticate';
 import { VersionConflictError } from '../config/document-store';
 import { modelName, type AccountConfig, type ModelConfig } from '../config/schema';
 import { ConfigValidationError, parseConfigDocument } from '../config/validate';
-import { ErrorKind, GatewayError, InvalidRequestError, NotFoundError, PermissionError } from '../http/errors';
+import { ErrorKind, GatewayError, InvalidRequestError, NotFoundError, PermissionError, type ErrorCode } from '../kernel/errors';
 import { jsonResponse } from '../http/response';
 import type { RequestContext } from '../http/request-context';
 import { authorizeRequest } from './authorize';
@@ -79,7 +79,7 @@ export interface DocumentWrite {
   /** Rewrites a validation problem's path for the caller (`$.accounts[0].models[1].price` → `models[1].price`). */
   problemPath?(problem: string): string;
   /** The error code of a validation refusal. */
-  readonly invalidCode: string;
+  readonly invalidCode: ErrorCode;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { InvalidRequestError } from '../http/errors';
+import { InvalidRequestError } from '../kernel/errors';
 import { forwardedHeaders } from '../upstream/forwarded-headers';
 import { resolveModel } from '../routing/resolve-model';
 import type { ApiSurface } from '../surfaces/surface';

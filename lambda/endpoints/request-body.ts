@@ -1,4 +1,4 @@
-import { InvalidRequestError, PayloadTooLargeError } from '../http/errors';
+import { InvalidRequestError, PayloadTooLargeError } from '../kernel/errors';
 import type { GatewayRequest } from '../http/request';
 import type { JsonObject } from '../surfaces/surface';
 import { bodyStructureProblem, MAX_BODY_DEPTH } from './body-structure';

@@ -2,9 +2,10 @@ import { roleOn } from '../auth/access';
 import type { Principal } from '../auth/principal';
 import type { GatewayConfig } from '../config/gateway-config';
 import type { AccountConfig } from '../config/schema';
-import { InvalidRequestError, NotFoundError } from '../http/errors';
+import { InvalidRequestError, NotFoundError } from '../kernel/errors';
 import { decodeResponseId, encodeResponseId, subjectHash, type StoredResponseRef } from '../routing/response-ids';
-import { OpenAIPrefix, type ResponseIdCodec } from '../surfaces/surface';
+import { OpenAIPrefix } from '../kernel/openai-prefix';
+import type { ResponseIdCodec } from '../surfaces/surface';
 
 /** The 404 for a stored response the caller cannot reach: forged, altered, someone else's, or gone. */
 export function responseNotFound(id: string): NotFoundError {

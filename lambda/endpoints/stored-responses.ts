@@ -1,6 +1,6 @@
 import { forwardedHeaders } from '../upstream/forwarded-headers';
 import { responses } from '../surfaces/responses';
-import { ZERO_USAGE } from '../surfaces/usage';
+import { ZERO_USAGE } from '../kernel/usage';
 import { authorizeRequest, useSurfaceErrors } from './authorize';
 import { relayAnswer } from './relay-answer';
 import { ExchangeResponseIds, openStoredResponse } from './response-id-codec';

@@ -1,4 +1,4 @@
-import { MethodNotAllowedError, NotFoundError } from './errors';
+import { MethodNotAllowedError, NotFoundError } from '../kernel/errors';
 
 /** A matched route: its handler and the path parameters. */
 export interface RouteMatch<T> {

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
-import { ErrorKind, GatewayError, UpstreamError } from './errors';
+import { ErrorKind, GatewayError, UpstreamError } from '../kernel/errors';
 import type { ApiSurface, ExchangeObserver } from '../surfaces/surface';
 
 /** How a relayed stream ended, for the request's record. */

@@ -1,4 +1,4 @@
-import { ErrorKind, GatewayError } from './errors';
+import { ErrorKind, GatewayError } from '../kernel/errors';
 
 /**
  * 400: a request to switch protocols (a WebSocket handshake). Neither Lambda target upgrades

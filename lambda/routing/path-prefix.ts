@@ -1,7 +1,7 @@
 import { catalogNeedsOpenAIV1 } from '../catalog/model-catalog';
 import type { ResolvedModel } from '../config/gateway-config';
 import { RouteName } from '../config/schema';
-import { OpenAIPrefix } from '../surfaces/surface';
+import { OpenAIPrefix } from '../kernel/openai-prefix';
 
 /** The prefix to call a model on, and whether a route refusal on it may be retried on the other one. */
 export interface PrefixChoice {

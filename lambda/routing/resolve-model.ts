@@ -1,7 +1,7 @@
 import { roleOn, usableModels } from '../auth/access';
 import type { Principal } from '../auth/principal';
 import type { GatewayConfig, ResolvedModel } from '../config/gateway-config';
-import { InvalidRequestError, ModelNotFoundError } from '../http/errors';
+import { InvalidRequestError, ModelNotFoundError } from '../kernel/errors';
 
 /**
  * Resolves a request's `model`:

@@ -1,5 +1,5 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import { OpenAIPrefix } from '../surfaces/surface';
+import { OpenAIPrefix } from '../kernel/openai-prefix';
 
 /**
  * Response ids the gateway hands out. Mantle stores responses per region, and the gateway keeps no

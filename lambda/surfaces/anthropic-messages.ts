@@ -1,12 +1,12 @@
 import type { ResolvedModel } from '../config/gateway-config';
-import type { GatewayError } from '../http/errors';
+import type { GatewayError } from '../kernel/errors';
 import { anthropicErrorFormat } from './error-format';
 import { setTopLevelFields } from './json-splice';
 import { sseData, sseEventName, sseFrame } from './sse';
 import { isBareMessage, upstreamStreamError, UPSTREAM_STREAM_ERROR } from './stream-errors';
 import { ObserverBase } from './observer-base';
 import type { ApiSurface, ExchangeContext, ExchangeObserver, JsonObject, PreparedExchange } from './surface';
-import { tokenCount, ZERO_USAGE, type Usage } from './usage';
+import { tokenCount, ZERO_USAGE, type Usage } from '../kernel/usage';
 
 /** The API version sent when the client sent none. */
 export const DEFAULT_ANTHROPIC_VERSION = '2023-06-01';

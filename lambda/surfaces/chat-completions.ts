@@ -6,7 +6,7 @@ import { sseData } from './sse';
 import { isBareMessage, upstreamStreamError, UPSTREAM_STREAM_ERROR } from './stream-errors';
 import { ObserverBase } from './observer-base';
 import type { ApiSurface, ExchangeContext, JsonObject, PreparedExchange } from './surface';
-import { tokenCount, type Usage } from './usage';
+import { tokenCount, type Usage } from '../kernel/usage';
 
 const HAS_USAGE_OBJECT = /"usage"\s*:\s*\{/;
 const HAS_REASONING = /"reasoning"\s*:/;

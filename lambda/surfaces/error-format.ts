@@ -1,4 +1,4 @@
-import { ErrorKind, type GatewayError } from '../http/errors';
+import { ErrorKind, type GatewayError } from '../kernel/errors';
 
 /** How a surface writes an error body. */
 export interface ErrorFormat {

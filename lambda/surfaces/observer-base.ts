@@ -1,5 +1,5 @@
 import type { ExchangeObserver } from './surface';
-import type { Usage } from './usage';
+import type { Usage } from '../kernel/usage';
 
 /** The state every observer keeps: usage seen, whether the terminal event passed, an in-band failure. */
 export abstract class ObserverBase implements ExchangeObserver {

@@ -1,5 +1,5 @@
 import type { ResolvedModel } from '../config/gateway-config';
-import type { GatewayError } from '../http/errors';
+import type { GatewayError } from '../kernel/errors';
 import { openaiErrorFormat } from './error-format';
 import { sseFrame } from './sse';
 

@@ -3,10 +3,10 @@ import { setTopLevelFields } from './json-splice';
 import { openaiProjectHeader } from './openai-common';
 import { sseData, sseEventName, sseFrame } from './sse';
 import { isBareMessage, upstreamStreamError, UPSTREAM_STREAM_ERROR } from './stream-errors';
-import type { GatewayError } from '../http/errors';
+import type { GatewayError } from '../kernel/errors';
 import { ObserverBase } from './observer-base';
 import type { ApiSurface, ExchangeContext, JsonObject, PreparedExchange, ResponseIdCodec } from './surface';
-import { tokenCount, type Usage } from './usage';
+import { tokenCount, type Usage } from '../kernel/usage';
 
 const TERMINAL_EVENTS = new Set(['response.completed', 'response.incomplete', 'response.failed', 'error']);
 

@@ -1,5 +1,5 @@
-import { ErrorKind, UpstreamError } from '../http/errors';
-import { redactArns } from '../upstream/explain';
+import { ErrorKind, UpstreamError } from '../kernel/errors';
+import { redactArns } from '../kernel/redact';
 
 /** The error code recorded for an error Mantle reported inside a stream. */
 export const UPSTREAM_STREAM_ERROR = 'upstream_stream_error';

@@ -1,17 +1,11 @@
 import type { ResolvedModel } from '../config/gateway-config';
-import type { GatewayError } from '../http/errors';
+import type { GatewayError } from '../kernel/errors';
 import type { ErrorFormat } from './error-format';
-import type { Usage } from './usage';
+import type { ApiName, JsonObject } from '../kernel/api';
+import type { OpenAIPrefix } from '../kernel/openai-prefix';
+import type { Usage } from '../kernel/usage';
 
-/** The OpenAI-compatible path prefixes on Mantle. */
-export const OpenAIPrefix = { v1: '/v1', openaiV1: '/openai/v1' } as const;
-export type OpenAIPrefix = (typeof OpenAIPrefix)[keyof typeof OpenAIPrefix];
-
-/** The surface names used in records and in a model's `apis` list (count_tokens belongs to messages). */
-export type SurfaceApi = 'chat' | 'responses' | 'messages';
-
-/** A request body as parsed JSON. */
-export type JsonObject = Record<string, unknown>;
+export type { JsonObject } from '../kernel/api';
 
 /**
  * Watches one upstream answer on its way to the client. It may rewrite what passes (a JSON body or an
@@ -61,7 +55,7 @@ export interface PreparedExchange {
  * between them, so the forwarding code stays generic.
  */
 export interface ApiSurface {
-  readonly api: SurfaceApi;
+  readonly api: ApiName;
   /** For records: `chat`, `responses`, `messages` or `count_tokens`. */
   readonly operation: string;
   readonly errorFormat: ErrorFormat;

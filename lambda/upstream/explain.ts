@@ -1,4 +1,5 @@
-import { ErrorKind, UpstreamError, type ErrorKind as Kind } from '../http/errors';
+import { redactArns } from '../kernel/redact';
+import { ErrorKind, UpstreamError, type ErrorKind as Kind } from '../kernel/errors';
 
 /** Mantle's answer when a model is called on `/v1` but needs `/openai/v1`. */
 export const BERM_REFUSAL = 'Berm is not enabled for this account';
@@ -19,8 +20,6 @@ export function isRouteRefusal(status: number, body: Buffer, pathTried: string):
   return status === 400 && message.includes(`does not support the '${pathTried}' API`);
 }
 
-const ARN = /arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{0,12}:[^\s"',;)]+/gi;
-const MAX_MESSAGE_CHARS = 1000;
 
 /** The message of a Mantle error body (`error.message`, a bare `error` string, or `message`). */
 export function upstreamMessage(body: Buffer): string {
@@ -35,10 +34,6 @@ export function upstreamMessage(body: Buffer): string {
   return text.trim();
 }
 
-/** AWS principal ARNs from upstream messages are never shown to callers. */
-export function redactArns(message: string): string {
-  return message.replace(ARN, '[redacted ARN]').slice(0, MAX_MESSAGE_CHARS);
-}
 
 const KIND_BY_STATUS: Readonly<Record<number, Kind>> = {
   400: ErrorKind.invalidRequest,

@@ -1,4 +1,4 @@
-import { InvalidRequestError } from '../http/errors';
+import { InvalidRequestError } from '../kernel/errors';
 
 /**
  * The only client headers that reach Mantle. Credentials, cookies, `x-amz-*` and a client's

@@ -1,6 +1,6 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { ErrorKind, UpstreamError } from '../http/errors';
+import { ErrorKind, UpstreamError } from '../kernel/errors';
 
 /** Keep-alive agents: a warm Lambda reuses its TLS connections to Mantle. */
 const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: Infinity });

@@ -1,6 +1,6 @@
 import { catalogEntry } from '../catalog/model-catalog';
 import type { ModelConfig, Price } from '../config/schema';
-import type { Usage } from '../surfaces/usage';
+import type { Usage } from '../kernel/usage';
 
 const TOKENS_PER_MILLION = 1_000_000;
 

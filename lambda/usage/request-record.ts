@@ -1,7 +1,7 @@
 import type { ResolvedModel } from '../config/gateway-config';
 import type { Price } from '../config/schema';
-import type { Usage } from '../surfaces/usage';
-import { ZERO_USAGE } from '../surfaces/usage';
+import type { Usage } from '../kernel/usage';
+import { ZERO_USAGE } from '../kernel/usage';
 import { costUsd, priceOf } from './cost';
 import { emfLine } from './emf';
 

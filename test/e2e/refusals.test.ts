@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import { AUTHENTICATION_MESSAGE } from '../../lambda/http/errors';
+import { AUTHENTICATION_MESSAGE } from '../../lambda/kernel/errors';
 import { call, rawPathCall } from '../helpers/http';
 import { startLocalGateway, type LocalGateway } from '../helpers/local-gateway';
 

@@ -1,9 +1,10 @@
 import { Readable } from 'node:stream';
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { AuthenticationError, toGatewayError } from '../errors';
+import { AuthenticationError, toGatewayError } from '../../kernel/errors';
 import type { GatewayLambdaContext } from '../request-context';
 import { jsonResponse, type GatewayResponse } from '../response';
+import { logger } from '../../kernel/log';
 
 type MiddyRequest = Request<APIGatewayProxyEventV2, GatewayResponse>;
 
@@ -41,7 +42,7 @@ export function responseFinalizer(): MiddlewareObj<APIGatewayProxyEventV2, Gatew
       if (!ctx) throw request.error; // the event could not even be read: let the runtime answer
       if (error.status >= 500 && error.code === 'internal_error') {
         const cause = error.cause as Error | undefined;
-        process.stderr.write(`${JSON.stringify({ level: 'ERROR', requestId: ctx.record.requestId, message: 'unhandled error', error: cause?.name ?? 'Error', stack: cause?.stack?.split('\n').slice(1, 6).join(' | ') })}\n`);
+        logger.log('ERROR', 'unhandled error', { requestId: ctx.record.requestId, error: cause?.name ?? 'Error', stack: cause?.stack?.split('\n').slice(1, 6).join(' | ') });
       }
       ctx.record.error = error.code;
       if (request.error instanceof AuthenticationError) ctx.record.authFailed = true;

@@ -20,6 +20,65 @@ export const ErrorKind = {
 } as const;
 export type ErrorKind = (typeof ErrorKind)[keyof typeof ErrorKind];
 
+/**
+ * The public error codes: every `code` a caller can see in an error body (docs/reference.md lists
+ * them with their statuses). One catalogue, so a new code is a deliberate addition.
+ */
+export const ErrorCode = {
+  invalidRequest: 'invalid_request',
+  invalidJson: 'invalid_json',
+  unsupportedContentType: 'unsupported_content_type',
+  missingRequiredParameter: 'missing_required_parameter',
+  invalidType: 'invalid_type',
+  duplicateKey: 'duplicate_key',
+  invalidHeader: 'invalid_header',
+  ambiguousModel: 'ambiguous_model',
+  unsupportedApi: 'unsupported_api',
+  invalidPreviousResponse: 'invalid_previous_response',
+  invalidModel: 'invalid_model',
+  invalidLimit: 'invalid_limit',
+  invalidToken: 'invalid_token_request',
+  priceUnknown: 'price_unknown',
+  requestExceedsLimit: 'request_exceeds_limit',
+  websocketUnsupported: 'websocket_unsupported',
+  invalidApiKey: 'invalid_api_key',
+  permissionDenied: 'permission_denied',
+  upstreamAccessDenied: 'upstream_access_denied',
+  modelNotFound: 'model_not_found',
+  notFound: 'not_found',
+  responseNotFound: 'response_not_found',
+  accountNotFound: 'account_not_found',
+  limitNotFound: 'limit_not_found',
+  tokenNotFound: 'token_not_found',
+  unknownRoute: 'unknown_route',
+  methodNotAllowed: 'method_not_allowed',
+  versionConflict: 'version_conflict',
+  tooManyTokens: 'too_many_tokens',
+  requestTooLarge: 'request_too_large',
+  documentTooLarge: 'document_too_large',
+  rateLimitExceeded: 'rate_limit_exceeded',
+  budgetExceeded: 'budget_exceeded',
+  upstreamError: 'upstream_error',
+  upstreamUnreachable: 'upstream_unreachable',
+  upstreamConnectionLost: 'upstream_connection_lost',
+  upstreamRedirect: 'upstream_redirect',
+  upstreamRejected: 'upstream_rejected',
+  upstreamStreamError: 'upstream_stream_error',
+  assumeRoleDenied: 'assume_role_denied',
+  assumeRoleFailed: 'assume_role_failed',
+  configurationUnavailable: 'configuration_unavailable',
+  stateUnavailable: 'state_unavailable',
+  identityUnavailable: 'identity_unavailable',
+  upstreamTimeout: 'upstream_timeout',
+  upstreamIdleTimeout: 'upstream_idle_timeout',
+  streamIdleTimeout: 'stream_idle_timeout',
+  streamInterrupted: 'stream_interrupted',
+  deadlineExceeded: 'deadline_exceeded',
+  clientClosed: 'client_closed',
+  internalError: 'internal_error',
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
 export interface GatewayErrorOptions {
   readonly cause?: unknown;
   readonly param?: string | null;
@@ -35,7 +94,7 @@ export class GatewayError extends Error {
   public constructor(
     public readonly status: number,
     public readonly kind: ErrorKind,
-    public readonly code: string,
+    public readonly code: ErrorCode,
     message: string,
     options: GatewayErrorOptions = {},
   ) {
@@ -48,7 +107,7 @@ export class GatewayError extends Error {
 /** 400: the request cannot be understood or is not allowed as written. */
 export class InvalidRequestError extends GatewayError {
   public override readonly name: string = 'InvalidRequestError';
-  public constructor(message: string, code = 'invalid_request', options: GatewayErrorOptions = {}) {
+  public constructor(message: string, code: ErrorCode = ErrorCode.invalidRequest, options: GatewayErrorOptions = {}) {
     super(400, ErrorKind.invalidRequest, code, message, options);
   }
 }
@@ -85,7 +144,7 @@ export class ModelNotFoundError extends GatewayError {
 /** 404 for an unknown path or a stored response the caller cannot reach. */
 export class NotFoundError extends GatewayError {
   public override readonly name: string = 'NotFoundError';
-  public constructor(message: string, code = 'not_found') {
+  public constructor(message: string, code: ErrorCode = ErrorCode.notFound) {
     super(404, ErrorKind.notFound, code, message);
   }
 }
@@ -121,7 +180,7 @@ export class ConfigurationUnavailableError extends GatewayError {
 /** An upstream (Mantle or STS) failure, with the status the caller should see and an explained message. */
 export class UpstreamError extends GatewayError {
   public override readonly name: string = 'UpstreamError';
-  public constructor(status: number, kind: ErrorKind, code: string, message: string, options: GatewayErrorOptions = {}) {
+  public constructor(status: number, kind: ErrorKind, code: ErrorCode, message: string, options: GatewayErrorOptions = {}) {
     super(status, kind, code, message, options);
   }
 }
