@@ -12,12 +12,11 @@ import { inference } from './endpoints/inference';
 import { listModels } from './endpoints/models';
 import { StoredResponseAction, storedResponse } from './endpoints/stored-responses';
 import type { Endpoint, GatewayServices } from './endpoints/services';
-import { requestContext } from './http/middlewares/request-context';
+import { requestContext, type Routing } from './http/middlewares/request-context';
 import { responseFinalizer } from './http/middlewares/response-finalizer';
 import type { GatewayLambdaContext } from './http/request-context';
 import type { GatewayResponse } from './http/response';
 import { Router } from './http/router';
-import { refuseUpgrade } from './http/upgrade';
 import { streamResponses } from './http/stream-response';
 import { PathPrefixPolicy } from './routing/path-prefix';
 import { anthropicCountTokens, anthropicMessages } from './surfaces/anthropic-messages';
@@ -71,17 +70,16 @@ export function createRouter(): Router<Endpoint> {
 /** The streaming Lambda handler: composition only (middy middlewares, the router, response streaming). */
 export function createHandler(services: GatewayServices) {
   const router = createRouter();
-  const route = async (_event: APIGatewayProxyEventV2, context: GatewayLambdaContext): Promise<GatewayResponse> => {
-    const ctx = context.gateway;
-    refuseUpgrade(ctx.request.headers);
-    const { handler, params } = router.match(ctx.request.method, ctx.request.path);
-    return handler(ctx, services, params);
+  const route = async (_event: APIGatewayProxyEventV2, context: GatewayLambdaContext & { routing: Routing<Endpoint> }): Promise<GatewayResponse> => {
+    const { routing } = context;
+    if ('error' in routing) throw routing.error;
+    return routing.match.handler.handle(context.gateway, services, routing.match.params);
   };
   // timeoutEarlyInMillis 0: the gateway keeps its own deadlines (ending streams cleanly in-band),
   // so middy's per-request timer and promise race are not needed.
-  const chain = middy<APIGatewayProxyEventV2, GatewayResponse, Error, GatewayLambdaContext>({ timeoutEarlyInMillis: 0 })
-    .use(requestContext({ metricsNamespace: services.settings.metricsNamespace }))
+  const chain = middy<APIGatewayProxyEventV2, GatewayResponse, Error, GatewayLambdaContext & { routing: Routing<Endpoint> }>({ timeoutEarlyInMillis: 0 })
+    .use(requestContext<Endpoint>({ metricsNamespace: services.settings.metricsNamespace, route: (request) => router.match(request.method, request.path) }))
     .use(responseFinalizer())
     .handler(route);
-  return streamResponses((event: APIGatewayProxyEventV2, context: GatewayLambdaContext) => chain(event, context));
+  return streamResponses((event: APIGatewayProxyEventV2, context: GatewayLambdaContext & { routing: Routing<Endpoint> }) => chain(event, context));
 }

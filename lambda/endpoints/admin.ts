@@ -11,7 +11,8 @@ import { jsonResponse } from '../http/response';
 import type { RequestContext } from '../http/request-context';
 import { authorizeRequest } from './authorize';
 import { jsonObjectBody } from './request-body';
-import type { Endpoint, GatewayServices } from './services';
+import { PlainSurface } from '../surfaces/plain';
+import { endpoint, type GatewayServices } from './services';
 
 /** 409: the write was based on a configuration version that is no longer current. */
 export class WriteConflictError extends GatewayError {
@@ -36,13 +37,12 @@ function modelView(account: AccountConfig, model: ModelConfig) {
   return { id: `${account.name}/${name}`, name, modelId: model.modelId, region: model.region ?? account.region, route: model.route, ...(model.apis ? { apis: model.apis } : {}), ...(model.price ? { price: model.price } : {}) };
 }
 
-async function begin(ctx: RequestContext, services: GatewayServices) {
-  ctx.record.api = 'admin';
+function begin(ctx: RequestContext, services: GatewayServices) {
   return authorizeRequest(ctx, services);
 }
 
 /** GET /admin/accounts: the accounts the caller collaborates on, with its role; never credentials. */
-export const listAccounts: Endpoint = async (ctx, services) => {
+export const listAccounts = endpoint(PlainSurface.admin, async (ctx, services) => {
   const { config, principal } = await begin(ctx, services);
   const data = config.document.accounts.flatMap((account) => {
     const role = roleOn(principal, account, config);
@@ -50,14 +50,14 @@ export const listAccounts: Endpoint = async (ctx, services) => {
     return [{ name: account.name, region: account.region, authType: account.auth.type, ...(account.project ? { project: account.project } : {}), role, models: account.models.length }];
   });
   return jsonResponse(200, { data }, { etag: config.version });
-};
+});
 
 /** GET /admin/accounts/{account}/models: for the account's collaborators. */
-export const listAccountModels: Endpoint = async (ctx, services, params) => {
+export const listAccountModels = endpoint(PlainSurface.admin, async (ctx, services, params) => {
   const { config, principal } = await begin(ctx, services);
   const { account } = accountFor(params.account!, principal, config);
   return jsonResponse(200, { data: account.models.map((m) => modelView(account, m)) }, { etag: config.version });
-};
+});
 
 /** 413: the write would make the document larger than one secret holds. */
 export class DocumentTooLargeError extends GatewayError {
@@ -150,7 +150,7 @@ async function beginWrite(ctx: RequestContext, services: GatewayServices, accoun
 }
 
 /** PUT /admin/accounts/{account}/models/{name}: add or replace a model (managers and admins). */
-export const putModel: Endpoint = async (ctx, services, params) => {
+export const putModel = endpoint(PlainSurface.admin, async (ctx, services, params) => {
   await beginWrite(ctx, services, params.account!);
   const body = jsonObjectBody(ctx.request, services.settings.maxRequestBytes);
   const name = params.name!;
@@ -165,10 +165,10 @@ export const putModel: Endpoint = async (ctx, services, params) => {
       return { models: next, status: at === -1 ? 201 : 200, body: { name, ...body } };
     }),
   );
-};
+});
 
 /** DELETE /admin/accounts/{account}/models/{name} (managers and admins). */
-export const deleteModel: Endpoint = async (ctx, services, params) => {
+export const deleteModel = endpoint(PlainSurface.admin, async (ctx, services, params) => {
   await beginWrite(ctx, services, params.account!);
   const name = params.name!;
   return applyDocumentWrite(
@@ -179,4 +179,4 @@ export const deleteModel: Endpoint = async (ctx, services, params) => {
       return { models: models.filter((m) => modelName(m) !== name), status: 200, body: { name, deleted: true } };
     }),
   );
-};
+});

@@ -2,11 +2,11 @@ import { InvalidRequestError } from '../kernel/errors';
 import { forwardedHeaders } from '../upstream/forwarded-headers';
 import { resolveModel } from '../routing/resolve-model';
 import type { ApiSurface } from '../surfaces/surface';
-import { authorizeRequest, useSurfaceErrors } from './authorize';
-import { relayAnswer } from './relay-answer';
+import { authorizeRequest } from './authorize';
+import { relayAnswer, upstreamRequestIdOf } from './relay-answer';
 import { jsonObjectBody, requestedModel } from './request-body';
 import { ExchangeResponseIds } from './response-id-codec';
-import type { Endpoint } from './services';
+import { endpoint, type Endpoint } from './services';
 
 /**
  * An inference route (Chat Completions, Responses, Messages, count_tokens): authenticate, resolve
@@ -14,23 +14,18 @@ import type { Endpoint } from './services';
  * differs between the APIs is in `surface`.
  */
 export function inference(surface: ApiSurface): Endpoint {
-  return async (ctx, services) => {
-    const { request, record } = ctx;
-    useSurfaceErrors(ctx, surface);
-    record.api = surface.operation;
+  return endpoint(surface, async (ctx, services) => {
+    const { request, record, exchange } = ctx;
     const { config, principal } = await authorizeRequest(ctx, services);
     const body = jsonObjectBody(request, services.settings.maxRequestBytes);
     const model = resolveModel(requestedModel(body), principal, config);
-    record.useModel(model);
     if (model.model.apis && !model.model.apis.includes(surface.api)) {
       throw new InvalidRequestError(`The model '${model.id}' is not offered on this API; it allows: ${model.model.apis.join(', ')}.`, 'unsupported_api', { param: 'model' });
     }
-    const ids = new ExchangeResponseIds(config, principal, model.account, model.region);
+    const ids = new ExchangeResponseIds(config, principal, model.account, exchange);
     const prepared = surface.prepare(body, request.body, { model, responseIds: ids });
     const region = prepared.region ?? model.region;
-    ids.region = region;
-    record.region = region;
-    record.stream = prepared.stream;
+    exchange.target({ account: model.account.name, model, region }, prepared.stream);
     const auth = await record.time('credentials', () => services.credentials.forAccount(model.account, principal));
     const headers = { ...forwardedHeaders(request.headers), ...surface.upstreamHeaders(model, request.headers), 'content-type': 'application/json' };
     const sentAt = performance.now();
@@ -39,7 +34,7 @@ export function inference(surface: ApiSurface): Endpoint {
       surface,
       account: model.account,
       region,
-      prefix: services.prefixes.choose(model, surface.api),
+      prefix: surface.choosePrefix(services.prefixes, model),
       onPrefixLearned: (learned) => services.prefixes.learn(model, surface.api, learned),
       modelId: model.model.modelId,
       auth,
@@ -48,7 +43,7 @@ export function inference(surface: ApiSurface): Endpoint {
       deadline: ctx.deadline,
     });
     record.setPhase('upstreamFirstByte', performance.now() - sentAt);
-    ids.prefix = prefix;
-    return relayAnswer(ctx, response, surface, prepared.observer, services.settings.streamIdleTimeoutMs);
-  };
+    exchange.routed(prefix, upstreamRequestIdOf(response));
+    return relayAnswer(ctx, response, surface, prepared.observer, { streamIdleTimeoutMs: services.settings.streamIdleTimeoutMs });
+  });
 }

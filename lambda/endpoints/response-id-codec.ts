@@ -4,7 +4,7 @@ import type { GatewayConfig } from '../config/gateway-config';
 import type { AccountConfig } from '../config/schema';
 import { InvalidRequestError, NotFoundError } from '../kernel/errors';
 import { decodeResponseId, encodeResponseId, subjectHash, type StoredResponseRef } from '../routing/response-ids';
-import { OpenAIPrefix } from '../kernel/openai-prefix';
+import { ExchangeStateError, type Exchange } from '../surfaces/exchange';
 import type { ResponseIdCodec } from '../surfaces/surface';
 
 /** The 404 for a stored response the caller cannot reach: forged, altered, someone else's, or gone. */
@@ -26,25 +26,21 @@ export function openStoredResponse(id: string, principal: Principal, config: Gat
 }
 
 /**
- * The codec of one exchange: ids it mints carry the account, the region and the prefix the
- * creation actually used (known once Mantle answered, after any Berm retry).
+ * The codec of one exchange: ids it mints carry the account, region and prefix the exchange was
+ * routed to (read when an id is minted, after Mantle answered and any retry on the other prefix).
  */
 export class ExchangeResponseIds implements ResponseIdCodec {
-  /** Set by the endpoint once the upstream answered. */
-  public prefix: OpenAIPrefix = OpenAIPrefix.v1;
-  public region: string;
-
   public constructor(
     private readonly config: GatewayConfig,
     private readonly principal: Principal,
     private readonly account: AccountConfig,
-    region: string,
-  ) {
-    this.region = region;
-  }
+    private readonly exchange: Exchange,
+  ) {}
 
   public toClient(upstreamId: string): string {
-    return encodeResponseId(this.config.signingKey, { account: this.account.name, region: this.region, prefix: this.prefix, upstreamId, subject: this.principal.subject });
+    const route = this.exchange.route;
+    if (!route || route.prefix === undefined) throw new ExchangeStateError('a response id is minted before the exchange was routed');
+    return encodeResponseId(this.config.signingKey, { account: this.account.name, region: route.region, prefix: route.prefix, upstreamId, subject: this.principal.subject });
   }
 
   public fromClient(id: string, param: string): { upstreamId: string; region: string } {

@@ -1,10 +1,9 @@
 import { forwardedHeaders } from '../upstream/forwarded-headers';
 import { responses } from '../surfaces/responses';
-import { ZERO_USAGE } from '../kernel/usage';
-import { authorizeRequest, useSurfaceErrors } from './authorize';
-import { relayAnswer } from './relay-answer';
+import { authorizeRequest } from './authorize';
+import { relayAnswer, upstreamRequestIdOf } from './relay-answer';
 import { ExchangeResponseIds, openStoredResponse } from './response-id-codec';
-import type { Endpoint } from './services';
+import { endpoint, type Endpoint } from './services';
 
 /** The follow-ups on a stored response, by their path after `/responses/{id}`. */
 export const StoredResponseAction = { retrieve: '', inputItems: '/input_items', cancel: '/cancel' } as const;
@@ -16,15 +15,12 @@ export type StoredResponseAction = (typeof StoredResponseAction)[keyof typeof St
  * account reaches it. These requests generate nothing and record zero tokens.
  */
 export function storedResponse(method: 'GET' | 'DELETE' | 'POST', action: StoredResponseAction): Endpoint {
-  return async (ctx, services, params) => {
-    const { request, record } = ctx;
-    useSurfaceErrors(ctx, responses);
-    record.api = 'responses';
+  return endpoint(responses, async (ctx, services, params) => {
+    const { request, record, exchange } = ctx;
     const { config, principal } = await authorizeRequest(ctx, services);
     const clientId = params.id!;
     const { ref, account } = openStoredResponse(clientId, principal, config);
-    record.account = account.name;
-    record.region = ref.region;
+    exchange.target({ account: account.name, region: ref.region }, false);
     const auth = await record.time('credentials', () => services.credentials.forAccount(account, principal));
     const headers = forwardedHeaders(request.headers);
     const body = method === 'POST' ? (request.body.length ? request.body : Buffer.from('{}')) : Buffer.alloc(0);
@@ -47,10 +43,8 @@ export function storedResponse(method: 'GET' | 'DELETE' | 'POST', action: Stored
       deadline: ctx.deadline,
     });
     record.setPhase('upstreamFirstByte', performance.now() - sentAt);
-    const ids = new ExchangeResponseIds(config, principal, account, ref.region);
-    ids.prefix = ref.prefix;
-    const answer = await relayAnswer(ctx, response, responses, responses.followUpObserver!(ids, ref.upstreamId, clientId), services.settings.streamIdleTimeoutMs);
-    record.usage = ZERO_USAGE;
-    return answer;
-  };
+    exchange.routed(ref.prefix, upstreamRequestIdOf(response));
+    const ids = new ExchangeResponseIds(config, principal, account, exchange);
+    return relayAnswer(ctx, response, responses, responses.followUp!(ids, ref.upstreamId, clientId), { streamIdleTimeoutMs: services.settings.streamIdleTimeoutMs, generatesNothing: true });
+  });
 }

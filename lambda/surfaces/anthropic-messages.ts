@@ -1,3 +1,5 @@
+import { OpenAIPrefix } from '../kernel/openai-prefix';
+import type { PrefixChoice } from '../routing/path-prefix';
 import type { ResolvedModel } from '../config/gateway-config';
 import type { GatewayError } from '../kernel/errors';
 import { anthropicErrorFormat } from './error-format';
@@ -99,6 +101,9 @@ class CountTokensObserver implements ExchangeObserver {
   }
 }
 
+/** Messages has one path on Mantle: no prefix to choose, nothing to retry. */
+const FIXED_PREFIX: PrefixChoice = { prefix: OpenAIPrefix.v1, retryOther: false };
+
 function anthropicHeaders(_model: ResolvedModel, clientHeaders: Readonly<Record<string, string>>): Record<string, string> {
   return { 'anthropic-version': clientHeaders['anthropic-version'] ?? DEFAULT_ANTHROPIC_VERSION };
 }
@@ -120,7 +125,7 @@ export const anthropicMessages: ApiSurface = {
   api: 'messages',
   operation: 'messages',
   errorFormat: anthropicErrorFormat,
-  usesOpenAIPrefix: false,
+  choosePrefix: () => FIXED_PREFIX,
   upstreamPath: () => '/anthropic/v1/messages',
   upstreamHeaders: anthropicHeaders,
   prepare: prepareWith(() => new MessagesObserver()),
@@ -132,7 +137,7 @@ export const anthropicCountTokens: ApiSurface = {
   api: 'messages',
   operation: 'count_tokens',
   errorFormat: anthropicErrorFormat,
-  usesOpenAIPrefix: false,
+  choosePrefix: () => FIXED_PREFIX,
   upstreamPath: () => '/anthropic/v1/messages/count_tokens',
   upstreamHeaders: anthropicHeaders,
   prepare: prepareWith(() => new CountTokensObserver()),

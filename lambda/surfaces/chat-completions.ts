@@ -110,7 +110,7 @@ export const chatCompletions: ApiSurface = {
   api: 'chat',
   operation: 'chat',
   errorFormat: openaiErrorFormat,
-  usesOpenAIPrefix: true,
+  choosePrefix: (policy, model) => policy.choose(model, 'chat'),
   upstreamPath: (prefix) => `${prefix}/chat/completions`,
   upstreamHeaders: openaiProjectHeader,
   prepare(body: JsonObject, raw: Buffer, { model }: ExchangeContext): PreparedExchange {

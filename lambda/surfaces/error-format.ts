@@ -45,11 +45,3 @@ export const anthropicErrorFormat: ErrorFormat = {
   name: 'anthropic',
   body: (error) => ({ type: 'error', error: { type: ANTHROPIC_TYPES[error.kind], message: error.message } }),
 };
-
-/**
- * The error format for a request that is refused before (or without) a surface: `/v1/messages*` and
- * any request carrying `anthropic-version` get Anthropic errors, everything else OpenAI errors.
- */
-export function errorFormatFor(path: string, headers: Readonly<Record<string, string>>): ErrorFormat {
-  return path.startsWith('/v1/messages') || headers['anthropic-version'] !== undefined ? anthropicErrorFormat : openaiErrorFormat;
-}

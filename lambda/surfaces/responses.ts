@@ -114,7 +114,7 @@ export const responses: ApiSurface = {
   api: 'responses',
   operation: 'responses',
   errorFormat: openaiErrorFormat,
-  usesOpenAIPrefix: true,
+  choosePrefix: (policy, model) => policy.choose(model, 'responses'),
   upstreamPath: (prefix) => `${prefix}/responses`,
   upstreamHeaders: openaiProjectHeader,
   prepare(body: JsonObject, raw: Buffer, { model, responseIds }: ExchangeContext): PreparedExchange {
@@ -134,6 +134,6 @@ export const responses: ApiSurface = {
       ...(region ? { region } : {}),
     };
   },
-  followUpObserver: (ids, upstreamId, clientId) => new ResponsesObserver(ids, false, [[upstreamId, clientId]]),
+  followUp: (ids, upstreamId, clientId) => new ResponsesObserver(ids, false, [[upstreamId, clientId]]),
   inBandError: responsesInBandError,
 };

@@ -1,6 +1,7 @@
 import type { ResolvedModel } from '../config/gateway-config';
 import type { GatewayError } from '../kernel/errors';
-import type { ErrorFormat } from './error-format';
+import type { PathPrefixPolicy, PrefixChoice } from '../routing/path-prefix';
+import type { ExchangeSurface } from './exchange';
 import type { ApiName, JsonObject } from '../kernel/api';
 import type { OpenAIPrefix } from '../kernel/openai-prefix';
 import type { Usage } from '../kernel/usage';
@@ -54,13 +55,10 @@ export interface PreparedExchange {
  * One API surface (Chat Completions, Responses, Messages, count_tokens): everything that differs
  * between them, so the forwarding code stays generic.
  */
-export interface ApiSurface {
+export interface ApiSurface extends ExchangeSurface {
   readonly api: ApiName;
-  /** For records: `chat`, `responses`, `messages` or `count_tokens`. */
-  readonly operation: string;
-  readonly errorFormat: ErrorFormat;
-  /** True when the model's `/v1` vs `/openai/v1` prefix applies (the OpenAI surfaces). */
-  readonly usesOpenAIPrefix: boolean;
+  /** The prefix to call first and whether a route refusal may move it (only the OpenAI surfaces have a choice). */
+  choosePrefix(policy: PathPrefixPolicy, model: ResolvedModel): PrefixChoice;
   /** The Mantle path, given the model's prefix. */
   upstreamPath(prefix: OpenAIPrefix): string;
   /** Headers this surface adds upstream (beyond the forwarded client headers). */
@@ -71,7 +69,7 @@ export interface ApiSurface {
    */
   prepare(json: JsonObject, raw: Buffer, ctx: ExchangeContext): PreparedExchange;
   /** The observer for a follow-up's answer (GET/DELETE/cancel of a stored response), if the surface has follow-ups. */
-  followUpObserver?(ids: ResponseIdCodec, upstreamId: string, clientId: string): ExchangeObserver;
+  followUp?(ids: ResponseIdCodec, upstreamId: string, clientId: string): ExchangeObserver;
   /** The in-band SSE error event for a failure after the first byte. */
   inBandError(error: GatewayError): Buffer;
 }

@@ -56,7 +56,7 @@ export class Forwarder {
 
   /** Resolves with a 2xx response; any other answer becomes an explained UpstreamError. */
   public async forward(req: ForwardRequest): Promise<ForwardResult> {
-    const choice = req.surface.usesOpenAIPrefix ? req.prefix : { prefix: OpenAIPrefix.v1, retryOther: false };
+    const choice = req.prefix;
     let prefix = choice.prefix;
     /** The first prefix's route refusal, once the other prefix is being tried. */
     let firstRefusal: Error | undefined;

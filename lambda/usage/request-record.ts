@@ -1,37 +1,18 @@
-import type { ResolvedModel } from '../config/gateway-config';
-import type { Price } from '../config/schema';
-import type { Usage } from '../kernel/usage';
 import { ZERO_USAGE } from '../kernel/usage';
+import type { ExchangeOutcome } from '../surfaces/exchange';
 import { costUsd, priceOf } from './cost';
 import { emfLine } from './emf';
 
 /** Phase timings in milliseconds, as SPEC section 6 names them. */
-export type Phase = 'auth' | 'config' | 'credentials' | 'upstreamFirstByte';
+export type Phase = 'auth' | 'config' | 'credentials' | 'limits' | 'upstreamFirstByte';
 
 /**
- * Everything known about one request, filled in along its path and written once, when the response
- * ended, as one EMF line on stdout (never through console, so Lambda's JSON log format cannot wrap it).
- * It holds no token, key or prompt text: only ids, names, figures and error codes.
+ * The record of one request: phase timings while it runs, then, when the response ended, its
+ * exchange's immutable outcome serialised as one EMF line on stdout (never through console, so
+ * Lambda's JSON log format cannot wrap it). It holds no token, key or prompt text: only ids, names,
+ * figures and error codes.
  */
 export class RequestRecord {
-  public subject: string | undefined;
-  public api: string | undefined;
-  public stream = false;
-  public status = 0;
-  /** Account and model names (dimensions), Mantle model id and region; `-` until known. */
-  public account = '-';
-  public modelName = '-';
-  public modelId = '-';
-  public region = '-';
-  public price: Price | undefined;
-  public upstreamRequestId: string | undefined;
-  public error: string | undefined;
-  public authFailed = false;
-  /** The stream ended with an in-band error event. */
-  public inBandError = false;
-  public partial = false;
-  public usage: Usage | undefined;
-  public firstByteMs: number | undefined;
   private readonly phases: Partial<Record<Phase, number>> = {};
   private written = false;
 
@@ -41,15 +22,6 @@ export class RequestRecord {
     private readonly namespace: string,
     private readonly write: (line: string) => void = (line) => process.stdout.write(`${line}\n`),
   ) {}
-
-  /** Records the resolved model: dimensions, region and price. */
-  public useModel(model: ResolvedModel): void {
-    this.account = model.account.name;
-    this.modelName = model.name;
-    this.modelId = model.model.modelId;
-    this.region = model.region;
-    this.price = priceOf(model.model);
-  }
 
   /** Times `fn` as a phase. */
   public async time<T>(phase: Phase, fn: () => Promise<T> | T): Promise<T> {
@@ -72,22 +44,24 @@ export class RequestRecord {
       .join(', ');
   }
 
-  /** Writes the record (once). */
-  public finish(): void {
+  /** Writes the record of `outcome` (once). */
+  public finish(outcome: ExchangeOutcome): void {
     if (this.written) return;
     this.written = true;
     const totalMs = round(performance.now() - this.startedAt);
-    const usage = this.usage ?? ZERO_USAGE;
-    const price = this.price;
+    const usage = outcome.usage ?? ZERO_USAGE;
+    const route = outcome.route;
+    const model = route?.model;
+    const price = model ? priceOf(model.model) : undefined;
     const line = emfLine(
       this.namespace,
       Date.now(),
-      { Account: this.account, Model: this.modelName },
+      { Account: route?.account ?? '-', Model: model?.name ?? '-' },
       {
         Requests: 1,
-        Errors: this.status >= 500 || this.inBandError ? 1 : 0,
-        Throttles: this.status === 429 ? 1 : 0,
-        AuthFailures: this.authFailed ? 1 : 0,
+        Errors: outcome.status >= 500 || outcome.inBandError ? 1 : 0,
+        Throttles: outcome.status === 429 ? 1 : 0,
+        AuthFailures: outcome.authFailed ? 1 : 0,
         InputTokens: usage.inputTokens,
         CachedInputTokens: usage.cachedInputTokens,
         CacheWriteTokens: usage.cacheWriteTokens,
@@ -95,20 +69,21 @@ export class RequestRecord {
         ReasoningTokens: usage.reasoningTokens,
         CostUSD: price ? costUsd(usage, price) : 0,
         Latency: totalMs,
-        TimeToFirstByte: round(this.firstByteMs ?? totalMs),
+        TimeToFirstByte: round(outcome.firstByteMs ?? totalMs),
         PriceKnown: price ? 1 : 0,
       },
       {
         requestId: this.requestId,
-        subject: this.subject ?? '-',
-        api: this.api ?? '-',
-        stream: this.stream,
-        status: this.status,
-        region: this.region,
-        modelId: this.modelId,
-        upstreamRequestId: this.upstreamRequestId ?? '-',
-        error: this.error ?? null,
-        partial: this.partial,
+        subject: outcome.subject ?? '-',
+        api: outcome.operation,
+        stream: outcome.stream,
+        status: outcome.status,
+        region: route?.region ?? '-',
+        modelId: model?.model.modelId ?? '-',
+        upstreamRequestId: outcome.upstreamRequestId ?? '-',
+        error: outcome.error ?? null,
+        partial: outcome.partial,
+        ...outcome.notes,
         ...this.phases,
         total: totalMs,
       },

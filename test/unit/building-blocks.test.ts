@@ -8,6 +8,8 @@ import { redactArns } from '../../lambda/kernel/redact';
 import { backoffMs, MAX_BACKOFF_MS, retryAfterMs } from '../../lambda/upstream/retry-policy';
 import { costUsd } from '../../lambda/usage/cost';
 import { RequestRecord } from '../../lambda/usage/request-record';
+import { Exchange } from '../../lambda/surfaces/exchange';
+import { chatCompletions } from '../../lambda/surfaces/chat-completions';
 import { testConfig } from '../helpers/test-config';
 
 describe('response ids', () => {
@@ -85,11 +87,12 @@ describe('cost', () => {
     const config = new GatewayConfig(parseConfigDocument(JSON.stringify(testConfig().document), 'test'), '{}');
     const lines: string[] = [];
     const record = new RequestRecord('req-1', performance.now(), 'MantleGateway', (line) => lines.push(line));
-    record.useModel(config.models.find((m) => m.model.modelId === 'acme.frontier-1')!);
-    record.usage = usage;
-    record.status = 200;
-    record.finish();
-    record.finish(); // written once
+    const model = config.models.find((m) => m.model.modelId === 'acme.frontier-1')!;
+    const exchange = new Exchange(chatCompletions, {});
+    exchange.target({ account: model.account.name, model, region: model.region }, false);
+    exchange.answered({ usage });
+    record.finish(exchange.end(200));
+    record.finish(exchange.end(200)); // written once
     expect(lines).toHaveLength(1);
     expect(JSON.parse(lines[0]!)).toMatchObject({ PriceKnown: 0, CostUSD: 0, InputTokens: 1_000_000, OutputTokens: 500_000, Account: 'sim', Model: 'frontier-1' });
   });

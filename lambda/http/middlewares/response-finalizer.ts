@@ -1,31 +1,30 @@
 import { Readable } from 'node:stream';
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { AuthenticationError, toGatewayError } from '../../kernel/errors';
+import { toGatewayError, type GatewayError } from '../../kernel/errors';
+import { logger } from '../../kernel/log';
 import type { GatewayLambdaContext } from '../request-context';
 import { jsonResponse, type GatewayResponse } from '../response';
-import { logger } from '../../kernel/log';
 
 type MiddyRequest = Request<APIGatewayProxyEventV2, GatewayResponse>;
 
 /**
- * Turns errors into the surface's error format with a real status, adds `x-request-id` and
+ * Turns errors into the exchange's error format with a real status, adds `x-request-id` and
  * `Server-Timing`, and writes the request's record when the body has been sent (in streaming mode
  * `after` runs before the body goes out, so the record waits for the body's end).
  */
 export function responseFinalizer(): MiddlewareObj<APIGatewayProxyEventV2, GatewayResponse> {
-  const finalize = (request: MiddyRequest): void => {
+  const finalize = (request: MiddyRequest, error?: GatewayError): void => {
     const ctx = (request.context as GatewayLambdaContext).gateway;
     const response = request.response!;
-    const { record } = ctx;
-    record.status = response.statusCode;
+    const { record, exchange } = ctx;
     const headers: Record<string, string> = { ...response.headers, 'x-request-id': record.requestId };
     // The phases known before the first byte, and the gateway's time so far.
     const gateway = `gateway;dur=${(performance.now() - ctx.request.startedAt).toFixed(3)}`;
     const timing = record.serverTiming();
     headers['server-timing'] = timing ? `${timing}, ${gateway}` : gateway;
     // RequestRecord.finish writes once, whichever of these comes first.
-    const end = (): void => record.finish();
+    const end = (): void => record.finish(exchange.end(response.statusCode, error));
     if (response.body instanceof Readable) {
       response.body.once('end', end);
       response.body.once('close', end);
@@ -44,10 +43,8 @@ export function responseFinalizer(): MiddlewareObj<APIGatewayProxyEventV2, Gatew
         const cause = error.cause as Error | undefined;
         logger.log('ERROR', 'unhandled error', { requestId: ctx.record.requestId, error: cause?.name ?? 'Error', stack: cause?.stack?.split('\n').slice(1, 6).join(' | ') });
       }
-      ctx.record.error = error.code;
-      if (request.error instanceof AuthenticationError) ctx.record.authFailed = true;
-      request.response = jsonResponse(error.status, ctx.errorFormat.body(error), { ...error.headers });
-      finalize(request);
+      request.response = jsonResponse(error.status, ctx.exchange.errorFormat.body(error), { ...error.headers });
+      finalize(request, error);
     },
   };
 }
