@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { secretRegion, secretsManagerClient } from '../aws/aws-clients';
 import { GatewayConfig } from './gateway-config';
 import { VersionConflictError, type DocumentStore, type StoredDocument } from './document-store';
@@ -21,12 +22,16 @@ export const PENDING_STAGE = 'MANTLE_GATEWAY_PENDING';
 export class SecretConfigSource implements DocumentStore {
   public readonly description: string;
 
-  public constructor(private readonly secretId: string) {
+  /**
+   * @param secretId name or ARN of the secret
+   * @param client the Secrets Manager client (default: the SDK client of the secret's region, which
+   *   honours AWS_ENDPOINT_URL_SECRETS_MANAGER)
+   */
+  public constructor(
+    private readonly secretId: string,
+    private readonly client: () => Pick<SecretsManagerClient, 'send'> = () => secretsManagerClient(secretRegion(secretId)),
+  ) {
     this.description = `secret ${secretId}`;
-  }
-
-  private client() {
-    return secretsManagerClient(secretRegion(this.secretId));
   }
 
   public async read(): Promise<StoredDocument & { readonly versionId: string }> {

@@ -1,6 +1,7 @@
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { ErrorKind, UpstreamError } from '../kernel/errors';
 import { redactArns } from '../kernel/redact';
+import type { STSClient } from '@aws-sdk/client-sts';
 import { stsClient } from '../aws/aws-clients';
 
 /** Refresh credentials once they have less than this left (SPEC: at least 5 minutes ahead). */
@@ -51,7 +52,15 @@ export class AssumeRoleError extends UpstreamError {
 export class AssumedRoleCredentials {
   private readonly entries = new Map<string, Entry>();
 
-  public constructor(private readonly now: () => number = Date.now) {}
+  /**
+   * @param sts the STS client to call (default: the SDK client of the function's region, which
+   *   honours AWS_ENDPOINT_URL_STS)
+   * @param now the clock expiry is measured against
+   */
+  public constructor(
+    private readonly sts: () => Pick<STSClient, 'send'> = () => stsClient(),
+    private readonly now: () => number = Date.now,
+  ) {}
 
   public static keyOf(key: RoleSessionKey): string {
     return `${key.roleArn}\u0000${key.externalId ?? ''}\u0000${key.sessionName}`;
@@ -97,7 +106,7 @@ export class AssumedRoleCredentials {
     const { AssumeRoleCommand } = require('@aws-sdk/client-sts') as typeof import('@aws-sdk/client-sts');
     let out;
     try {
-      out = await stsClient().send(
+      out = await this.sts().send(
         new AssumeRoleCommand({
           RoleArn: key.roleArn,
           RoleSessionName: key.sessionName,

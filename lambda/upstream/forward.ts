@@ -7,7 +7,7 @@ import { OpenAIPrefix } from '../kernel/openai-prefix';
 import type { ApiSurface } from '../surfaces/surface';
 import { upstreamOrigin } from './endpoint';
 import { explainUpstreamError, isRouteRefusal } from './explain';
-import { readBody, send, UpstreamConnectError, UpstreamFirstByteTimeoutError } from './http-client';
+import { readBody, send, UpstreamConnectError, UpstreamFirstByteTimeoutError, type SendRequest } from './http-client';
 import { backoffMs, MAX_INTERNAL_WAIT_MS, RETRYABLE_STATUSES, retryAfterMs } from './retry-policy';
 
 /** One call to Mantle: where it goes, how it is authenticated, what it carries. */
@@ -40,7 +40,23 @@ export interface ForwardResult {
   readonly attempts: number;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** Sends one HTTP request and resolves with the response head (http-client's `send` by default). */
+export type HttpSender = (request: SendRequest) => Promise<IncomingMessage>;
+
+/** What the forwarder waits with and reads time from; replaced in tests so retries run without sleeping. */
+export interface ForwarderClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+const realClock: ForwarderClock = { now: Date.now, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
+
+/** What a Forwarder may be given instead of its real collaborators. */
+export interface ForwarderOptions {
+  readonly send?: HttpSender;
+  readonly random?: () => number;
+  readonly clock?: ForwarderClock;
+}
 
 /**
  * Sends requests to Mantle: region, path prefix, signing, the one Berm retry, and retries of
@@ -49,10 +65,18 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  * deadline), and never follows a request whose answer timed out: it may already be billed.
  */
 export class Forwarder {
+  private readonly send: HttpSender;
+  private readonly random: () => number;
+  private readonly clock: ForwarderClock;
+
   public constructor(
     private readonly settings: GatewaySettings,
-    private readonly random: () => number = Math.random,
-  ) {}
+    options: ForwarderOptions = {},
+  ) {
+    this.send = options.send ?? send;
+    this.random = options.random ?? Math.random;
+    this.clock = options.clock ?? realClock;
+  }
 
   /** Resolves with a 2xx response; any other answer becomes an explained UpstreamError. */
   public async forward(req: ForwardRequest): Promise<ForwardResult> {
@@ -75,7 +99,7 @@ export class Forwarder {
         // Only a connection that never carried the request is safe to try again.
         const wait = backoffMs(attempts, this.random);
         if (error instanceof UpstreamConnectError && attempts < maxAttempts && this.fits(wait, req.deadline)) {
-          await sleep(wait);
+          await this.clock.sleep(wait);
           continue;
         }
         throw error;
@@ -101,7 +125,7 @@ export class Forwarder {
         const wait = asked ?? backoffMs(attempts, this.random);
         // A longer Retry-After is passed on to the client (with the 429) rather than waited out here.
         if (wait <= MAX_INTERNAL_WAIT_MS && this.fits(wait, req.deadline)) {
-          await sleep(wait);
+          await this.clock.sleep(wait);
           continue;
         }
       }
@@ -111,16 +135,16 @@ export class Forwarder {
 
   /** True when waiting `ms` still leaves time for an attempt before the deadline. */
   private fits(ms: number, deadline: number): boolean {
-    return Date.now() + ms + this.settings.upstreamConnectTimeoutMs < deadline;
+    return this.clock.now() + ms + this.settings.upstreamConnectTimeoutMs < deadline;
   }
 
   private async sendOnce(req: ForwardRequest, prefix: OpenAIPrefix): Promise<IncomingMessage> {
-    const remaining = req.deadline - Date.now();
+    const remaining = req.deadline - this.clock.now();
     if (remaining <= 0) throw new UpstreamFirstByteTimeoutError(0);
     const origin = upstreamOrigin(req.account, req.region, this.settings.simulatorEndpoint);
     const url = new URL(origin + req.surface.upstreamPath(prefix) + (req.suffix ?? '') + (req.query ? `?${req.query}` : ''));
     const headers = await req.auth.authorize({ method: req.method, url, region: req.region, headers: req.headers, body: req.body });
-    return send({
+    return this.send({
       method: req.method,
       url,
       headers,

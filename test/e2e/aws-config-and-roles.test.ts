@@ -176,35 +176,13 @@ describe('customer roles through STS', () => {
 describe('assumed-role credential cache', () => {
   const key = { roleArn: CUSTOMER_ROLE, externalId: EXTERNAL_ID, sessionName: 'mgw-user.x', durationSeconds: 900 };
 
-  it('refreshes ahead of expiry, serving the valid credentials meanwhile', async () => {
-    let now = Date.now();
-    const cache = new AssumedRoleCredentials(() => now);
+  it('assumes the role through the local STS on the wire, once for concurrent requests', async () => {
+    const cache = new AssumedRoleCredentials();
     const calls = () => gw.aws!.callCount('sts', 'AssumeRole');
     const start = calls();
-    const first = await cache.get(key);
+    const [a, b] = await Promise.all([cache.get(key), cache.get(key)]);
+    expect(a).toBe(b);
     expect(calls() - start).toBe(1);
-    now += 550_000; // 900 s credentials: 350 s left, still fresh
-    expect(await cache.get(key)).toBe(first);
-    expect(calls() - start).toBe(1);
-    now += 100_000; // 250 s left: inside the 5-minute margin
-    expect(await cache.get(key)).toBe(first);
-    await sleep(50);
-    expect(calls() - start).toBe(2);
-    const refreshed = await cache.get(key);
-    expect(refreshed.accessKeyId).not.toBe(first.accessKeyId);
-  });
-
-  it('waits for new credentials once the old ones are nearly expired, and a failure evicts nothing valid', async () => {
-    let now = Date.now();
-    const cache = new AssumedRoleCredentials(() => now);
-    const first = await cache.get(key);
-    gw.aws!.failNextCalls('sts', 1, { status: 503, code: 'ServiceUnavailable' });
-    now += 700_000; // 200 s left: refresh fails, the current credentials still serve
-    expect(await cache.get(key)).toBe(first);
-    await sleep(20);
-    now += 190_000; // 10 s left: too close, the request waits for STS
-    const next = await cache.get(key);
-    expect(next.accessKeyId).not.toBe(first.accessKeyId);
   });
 
   it('signs per subject: two subjects get two sessions', async () => {
