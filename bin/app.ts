@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // The CDK app entry: reads context, creates the stacks. The logic lives in lib/.
-import { App } from 'aws-cdk-lib';
+import { App, Duration } from 'aws-cdk-lib';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { customerRoleContextHelp, listContext, MantleCustomerRoleStack, MantleGatewayStack } from '../lib/mantle-gateway-stack';
 
 const app = new App();
@@ -12,15 +14,16 @@ const corsAllowedOrigins = listContext(ctx('corsOrigins'));
 const openaiV1PrefixModels = listContext(ctx('openaiV1PrefixModels'));
 
 new MantleGatewayStack(app, 'MantleGateway', {
-  gateway: {
-    ...(text('configSecretArn') ? { configSecretArn: text('configSecretArn')! } : {}),
+  gateway: (stack) => ({
+    ...(text('configSecretArn') ? { configSecret: secretsmanager.Secret.fromSecretCompleteArn(stack, 'ImportedConfigSecret', text('configSecretArn')!) } : {}),
     ...(assumableRoleArns ? { assumableRoleArns } : {}),
     ...(text('metricsNamespace') ? { metricsNamespace: text('metricsNamespace')! } : {}),
     ...(reserved ? { reservedConcurrency: Number(reserved) } : {}),
     ...(corsAllowedOrigins ? { corsAllowedOrigins } : {}),
-    ...(text('alarmTopicArn') ? { alarmTopicArn: text('alarmTopicArn')! } : {}),
+    ...(text('alarmTopicArn') ? { alarmTopic: sns.Topic.fromTopicArn(stack, 'AlarmTopic', text('alarmTopicArn')!) } : {}),
+    ...(text('configTtlSeconds') ? { configTtl: Duration.seconds(Number(text('configTtlSeconds'))) } : {}),
     ...(openaiV1PrefixModels ? { openaiV1PrefixModels } : {}),
-  },
+  }),
 });
 
 // In a customer account: npx cdk deploy MantleGatewayCustomerRole -c gatewayRoleArn=… -c externalId=…

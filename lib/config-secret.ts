@@ -12,7 +12,7 @@ export interface ConfigSecretProps {
    * An existing secret holding the configuration document.
    * @default a new secret with a valid starter document and a generated signing key
    */
-  readonly existingSecretArn?: string;
+  readonly existingSecret?: secretsmanager.ISecret;
 }
 
 /**
@@ -24,11 +24,8 @@ export class ConfigSecret extends Construct {
 
   public constructor(scope: Construct, id: string, props: ConfigSecretProps = {}) {
     super(scope, id);
-    if (props.existingSecretArn !== undefined) {
-      if (!/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/.test(props.existingSecretArn)) {
-        throw new Error(`configSecretArn must be a Secrets Manager secret ARN (got "${props.existingSecretArn}").`);
-      }
-      this.secret = secretsmanager.Secret.fromSecretCompleteArn(this, 'Imported', props.existingSecretArn);
+    if (props.existingSecret !== undefined) {
+      this.secret = props.existingSecret;
       return;
     }
     this.secret = new secretsmanager.Secret(this, 'Secret', {

@@ -1,7 +1,8 @@
-import { Aws, Validations } from 'aws-cdk-lib';
+import { Aws, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { customerPermissionsPolicy } from '../lambda/auth/customer-role-policy';
+import { ROLE_ARN_PATTERN } from '../lambda/kernel/names';
 
 /** Props of {@link MantleCustomerRole}. */
 export interface MantleCustomerRoleProps {
@@ -22,11 +23,11 @@ export class MantleCustomerRole extends Construct {
 
   public constructor(scope: Construct, id: string, props: MantleCustomerRoleProps) {
     super(scope, id);
-    if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\-/]+$/.test(props.gatewayRoleArn)) {
+    if (!Token.isUnresolved(props.gatewayRoleArn) && !ROLE_ARN_PATTERN.test(props.gatewayRoleArn)) {
       throw new Error(`gatewayRoleArn must be the gateway stack's GatewayRoleArn output (got "${props.gatewayRoleArn}").`);
     }
-    if (props.externalId.length < 2 || props.externalId.length > 1224) throw new Error('externalId must be 2 to 1224 characters.');
-    const document = customerPermissionsPolicy(Aws.ACCOUNT_ID) as { Statement: { Sid: string; Action: string | string[]; Resource: string }[] };
+    if (!Token.isUnresolved(props.externalId) && (props.externalId.length < 2 || props.externalId.length > 1224)) throw new Error('externalId must be 2 to 1224 characters.');
+    const document = customerPermissionsPolicy(Aws.ACCOUNT_ID, Aws.PARTITION) as { Statement: { Sid: string; Action: string | string[]; Resource: string }[] };
     this.role = new iam.Role(this, 'Role', {
       roleName: props.roleName ?? 'MantleGatewayAccess',
       description: 'Lets Mantle Gateway call Amazon Bedrock Mantle in this account',
@@ -39,7 +40,7 @@ export class MantleCustomerRole extends Construct {
       },
     });
     Validations.of(this.role).acknowledge({
-      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::arn:aws:bedrock-mantle:*:<AWS::AccountId>:project/*]',
+      id: 'AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock-mantle:*:<AWS::AccountId>:project/*]',
       reason: 'Mantle inference on every project of this account, in any Mantle region (the gateway picks the region per model).',
     });
     Validations.of(this.role).acknowledge({

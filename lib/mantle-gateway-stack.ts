@@ -1,15 +1,34 @@
-import { Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { MantleCustomerRole, type MantleCustomerRoleProps } from './customer-role';
 import { MantleGateway, type MantleGatewayProps } from './mantle-gateway';
 
-/** The gateway, deployed by `npx cdk deploy MantleGateway`. */
+/** Props of {@link MantleGatewayStack}. */
+export interface MantleGatewayStackProps extends StackProps {
+  /**
+   * The gateway's props, or a function that builds them in the stack's scope (for constructs the
+   * props refer to, such as an imported secret or topic).
+   * @default the construct's defaults
+   */
+  readonly gateway?: MantleGatewayProps | ((stack: Stack) => MantleGatewayProps);
+}
+
+/** The gateway, deployed by `npx cdk deploy MantleGateway`; the outputs belong to the stack. */
 export class MantleGatewayStack extends Stack {
   public readonly gateway: MantleGateway;
 
-  public constructor(scope: Construct, id: string, props: StackProps & { readonly gateway?: MantleGatewayProps } = {}) {
+  public constructor(scope: Construct, id: string, props: MantleGatewayStackProps = {}) {
     super(scope, id, { description: 'Mantle Gateway: one OpenAI- and Anthropic-compatible URL for Amazon Bedrock Mantle', ...props });
-    this.gateway = new MantleGateway(this, 'Gateway', props.gateway ?? {});
+    const gatewayProps = typeof props.gateway === 'function' ? props.gateway(this) : (props.gateway ?? {});
+    this.gateway = new MantleGateway(this, 'Gateway', gatewayProps);
+    const g = this.gateway;
+    new CfnOutput(this, 'FunctionUrl', { value: g.url, description: 'The gateway base URL' });
+    new CfnOutput(this, 'OpenAIBaseUrl', { value: g.openAIBaseUrl, description: 'baseURL for the OpenAI SDKs' });
+    new CfnOutput(this, 'AnthropicBaseUrl', { value: g.anthropicBaseUrl, description: 'baseURL for the Anthropic SDKs' });
+    new CfnOutput(this, 'GatewayRoleArn', { value: g.role.roleArn, description: 'Trust this role from customer accounts (mantle-gateway trust-policy)' });
+    new CfnOutput(this, 'ConfigSecretArn', { value: g.configSecret.secret.secretArn, description: 'The configuration document (--secret-id)' });
+    new CfnOutput(this, 'DashboardName', { value: g.dashboard.dashboard.dashboardName, description: 'CloudWatch dashboard' });
+    new CfnOutput(this, 'TableName', { value: g.table.table.tableName, description: 'The state table: limit counters and table tokens (--table)' });
   }
 }
 

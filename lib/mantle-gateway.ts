@@ -1,30 +1,32 @@
 import * as path from 'node:path';
-import { Aws, CfnOutput, Duration, Fn, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Fn, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sns from 'aws-cdk-lib/aws-sns';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { ConfigSecret } from './config-secret';
 import { GatewayAlarms } from './gateway-alarms';
 import { GatewayDashboard } from './gateway-dashboard';
+import { StateTable } from './state-table';
+import { DEFAULT_CONFIG_TTL_SECONDS, DEFAULT_METRICS_NAMESPACE, ROLE_ARN_WILDCARD_PATTERN } from '../lambda/kernel/names';
 
 const PROJECT_ROOT = path.join(__dirname, '..');
 /** Lambda's maximum: long reasoning answers stream for minutes. */
 export const FUNCTION_TIMEOUT = Duration.minutes(15);
 /** @default memory: more memory is more CPU, which is what TLS and JSON scanning spend. */
 export const DEFAULT_MEMORY_MB = 1024;
-export const DEFAULT_METRICS_NAMESPACE = 'MantleGateway';
-const ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:iam::(\d{12}|\*):role\/[\w+=,.@\-/*]+$/;
+export { DEFAULT_METRICS_NAMESPACE };
 
 /** Props of {@link MantleGateway}. */
 export interface MantleGatewayProps {
   /**
-   * The configuration secret to use, by ARN.
+   * The configuration secret to use (`Secret.fromSecretCompleteArn` for one that exists).
    * @default a new secret holding a valid starter document with a generated signing key
    */
-  readonly configSecretArn?: string;
+  readonly configSecret?: secretsmanager.ISecret;
   /**
    * Customer roles the gateway may assume (`assume-role` accounts). Wildcards allowed in the role
    * name or account (`arn:aws:iam::*:role/MantleGatewayAccess`).
@@ -40,8 +42,11 @@ export interface MantleGatewayProps {
    * @default none (no CORS)
    */
   readonly corsAllowedOrigins?: readonly string[];
-  /** @default 60 */
-  readonly configTtlSeconds?: number;
+  /**
+   * How long each instance caches the configuration document (GATEWAY_CONFIG_TTL_SECONDS).
+   * @default Duration.seconds(60)
+   */
+  readonly configTtl?: Duration;
   /** @default 1024 */
   readonly memorySize?: number;
   /** @default logs.RetentionDays.THREE_MONTHS */
@@ -50,13 +55,16 @@ export interface MantleGatewayProps {
    * SNS topic the alarms notify.
    * @default no notifications
    */
-  readonly alarmTopicArn?: string;
+  readonly alarmTopic?: sns.ITopic;
   /**
    * Model ids that need the `/openai/v1` path prefix (AWS_BEDROCK_MANTLE_OPENAI_V1_PREFIX_MODELS).
    * @default none beyond the built-in catalog
    */
   readonly openaiV1PrefixModels?: readonly string[];
-  /** @default 'MantleGateway' */
+  /**
+   * @default the stack's name (with the construct's id appended when it is not `Gateway`), so two
+   *   gateways can live in one app and one account
+   */
   readonly dashboardName?: string;
 }
 
@@ -70,15 +78,23 @@ export class MantleGateway extends Construct {
   public readonly functionUrl: lambda.FunctionUrl;
   public readonly role: iam.Role;
   public readonly configSecret: ConfigSecret;
+  public readonly table: StateTable;
   public readonly dashboard: GatewayDashboard;
   public readonly alarms: GatewayAlarms;
+  /** The gateway's base URL (ends in `/`). */
+  public readonly url: string;
+  /** `baseURL` for the OpenAI SDKs (`<url>v1`). */
+  public readonly openAIBaseUrl: string;
+  /** `baseURL` for the Anthropic SDKs (the URL without its trailing `/`). */
+  public readonly anthropicBaseUrl: string;
 
   public constructor(scope: Construct, id: string, props: MantleGatewayProps = {}) {
     super(scope, id);
     MantleGateway.validate(props);
     const namespace = props.metricsNamespace ?? DEFAULT_METRICS_NAMESPACE;
 
-    this.configSecret = new ConfigSecret(this, 'Config', props.configSecretArn === undefined ? {} : { existingSecretArn: props.configSecretArn });
+    this.configSecret = new ConfigSecret(this, 'Config', props.configSecret === undefined ? {} : { existingSecret: props.configSecret });
+    this.table = new StateTable(this, 'State');
     const logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS });
 
     // An explicit role instead of AWSLambdaBasicExecutionRole: logs only to its own log group.
@@ -91,6 +107,7 @@ export class MantleGateway extends Construct {
     if (props.assumableRoleArns?.length) {
       this.role.addToPolicy(new iam.PolicyStatement({ sid: 'AssumeCustomerRoles', actions: ['sts:AssumeRole'], resources: [...props.assumableRoleArns] }));
     }
+    this.table.grantItems(this.role);
     this.role.addToPolicy(
       new iam.PolicyStatement({ sid: 'MantleInferenceOwnAccount', actions: ['bedrock-mantle:CreateInference'], resources: [`arn:${Aws.PARTITION}:bedrock-mantle:*:${Aws.ACCOUNT_ID}:project/*`] }),
     );
@@ -109,7 +126,8 @@ export class MantleGateway extends Construct {
       ...(props.reservedConcurrency === undefined ? {} : { reservedConcurrentExecutions: props.reservedConcurrency }),
       environment: {
         GATEWAY_CONFIG_SECRET_ID: this.configSecret.secret.secretArn,
-        GATEWAY_CONFIG_TTL_SECONDS: String(props.configTtlSeconds ?? 60),
+        GATEWAY_CONFIG_TTL_SECONDS: String(props.configTtl?.toSeconds() ?? DEFAULT_CONFIG_TTL_SECONDS),
+        GATEWAY_TABLE_NAME: this.table.table.tableName,
         METRICS_NAMESPACE: namespace,
         ...(props.openaiV1PrefixModels?.length ? { AWS_BEDROCK_MANTLE_OPENAI_V1_PREFIX_MODELS: props.openaiV1PrefixModels.join(',') } : {}),
         NODE_OPTIONS: '--enable-source-maps',
@@ -139,18 +157,14 @@ export class MantleGateway extends Construct {
         : {}),
     });
 
-    this.dashboard = new GatewayDashboard(this, 'Dashboard', { namespace, logGroup, ...(props.dashboardName ? { dashboardName: props.dashboardName } : {}) });
-    const alarmTopic = props.alarmTopicArn ? sns.Topic.fromTopicArn(this, 'AlarmTopic', props.alarmTopicArn) : undefined;
-    this.alarms = new GatewayAlarms(this, 'Alarms', { namespace, ...(alarmTopic ? { alarmTopic } : {}) });
-
-    const url = this.functionUrl.url;
     const stack = Stack.of(this);
-    new CfnOutput(stack, 'FunctionUrl', { value: url, description: 'The gateway base URL' });
-    new CfnOutput(stack, 'OpenAIBaseUrl', { value: `${url}v1`, description: 'baseURL for the OpenAI SDKs' });
-    new CfnOutput(stack, 'AnthropicBaseUrl', { value: Fn.join('', ['https://', Fn.select(2, Fn.split('/', url))]), description: 'baseURL for the Anthropic SDKs' });
-    new CfnOutput(stack, 'GatewayRoleArn', { value: this.role.roleArn, description: 'Trust this role from customer accounts (mantle-gateway trust-policy)' });
-    new CfnOutput(stack, 'ConfigSecretArn', { value: this.configSecret.secret.secretArn, description: 'The configuration document (--secret-id)' });
-    new CfnOutput(stack, 'DashboardName', { value: this.dashboard.dashboard.dashboardName, description: 'CloudWatch dashboard' });
+    const dashboardName = props.dashboardName ?? (id === 'Gateway' ? stack.stackName : `${stack.stackName}-${id}`);
+    this.dashboard = new GatewayDashboard(this, 'Dashboard', { namespace, logGroup, dashboardName });
+    this.alarms = new GatewayAlarms(this, 'Alarms', { namespace, ...(props.alarmTopic ? { alarmTopic: props.alarmTopic } : {}) });
+
+    this.url = this.functionUrl.url;
+    this.openAIBaseUrl = `${this.url}v1`;
+    this.anthropicBaseUrl = Fn.join('', ['https://', Fn.select(2, Fn.split('/', this.url))]);
 
     this.acknowledgeNagFindings(logGroup, props);
   }
@@ -174,7 +188,7 @@ export class MantleGateway extends Construct {
         reason: 'Customer role pattern from the assumableRoleArns context: customers create the role in their own accounts; their trust policy (with an external id) decides.',
       });
     }
-    if (!props.configSecretArn) {
+    if (!props.configSecret) {
       Validations.of(this.configSecret.node.findChild('Secret')).acknowledge({
         id: 'AwsSolutions::AwsSolutions-SMG4',
         reason: 'The secret is the configuration document (token hashes and account settings), not a credential with a rotation procedure; the signing key is rotated by editing the document.',
@@ -182,18 +196,20 @@ export class MantleGateway extends Construct {
     }
   }
 
-  /** Fails early, with a message that says what to fix. */
+  /** Fails early, with a message that says what to fix; values only known at deploy time (tokens) pass. */
   private static validate(props: MantleGatewayProps): void {
     for (const arn of props.assumableRoleArns ?? []) {
-      if (!ROLE_ARN_PATTERN.test(arn)) throw new Error(`assumableRoleArns: "${arn}" is not an IAM role ARN (arn:aws:iam::<account>:role/<name>, wildcards allowed).`);
+      if (!Token.isUnresolved(arn) && !ROLE_ARN_WILDCARD_PATTERN.test(arn)) throw new Error(`assumableRoleArns: "${arn}" is not an IAM role ARN (arn:aws:iam::<account>:role/<name>, wildcards allowed).`);
     }
-    if (props.reservedConcurrency !== undefined && (!Number.isInteger(props.reservedConcurrency) || props.reservedConcurrency < 1)) {
+    if (props.reservedConcurrency !== undefined && !Token.isUnresolved(props.reservedConcurrency) && (!Number.isInteger(props.reservedConcurrency) || props.reservedConcurrency < 1)) {
       throw new Error('reservedConcurrency must be a whole number of at least 1.');
     }
-    if (props.configTtlSeconds !== undefined && !(props.configTtlSeconds >= 0)) throw new Error('configTtlSeconds must be a number ≥ 0.');
-    if (props.metricsNamespace !== undefined && !/^[\w.\-/#:]{1,255}$/.test(props.metricsNamespace)) throw new Error('metricsNamespace must be 1–255 of letters, digits and . - _ / # :');
+    if (props.configTtl !== undefined && !props.configTtl.isUnresolved() && props.configTtl.toMilliseconds() > 3_600_000) {
+      throw new Error('configTtl must be at most one hour: other instances see admin writes only after it.');
+    }
+    if (props.metricsNamespace !== undefined && !Token.isUnresolved(props.metricsNamespace) && !/^[\w.\-/#:]{1,255}$/.test(props.metricsNamespace)) throw new Error('metricsNamespace must be 1–255 of letters, digits and . - _ / # :');
     for (const origin of props.corsAllowedOrigins ?? []) {
-      if (origin !== '*' && !/^https?:\/\/[^/]+$/.test(origin)) throw new Error(`corsAllowedOrigins: "${origin}" must be an origin such as https://app.example.com.`);
+      if (!Token.isUnresolved(origin) && origin !== '*' && !/^https?:\/\/[^/]+$/.test(origin)) throw new Error(`corsAllowedOrigins: "${origin}" must be an origin such as https://app.example.com.`);
     }
   }
 }

@@ -21,12 +21,15 @@ export function customerTrustPolicy(gatewayRoleArn: string, externalId?: string)
   };
 }
 
-/** Least-privilege permissions for Mantle inference in the customer's account (`*`: the account the role lives in). */
-export function customerPermissionsPolicy(accountId = '*'): Record<string, unknown> {
+/**
+ * Least-privilege permissions for Mantle inference in the customer's account (`*`: the account the
+ * role lives in), in the given partition (`aws`, `aws-cn`, … or the CDK token of the deploying one).
+ */
+export function customerPermissionsPolicy(accountId = '*', partition = 'aws'): Record<string, unknown> {
   return {
     Version: '2012-10-17',
     Statement: [
-      { Sid: 'MantleInference', Effect: 'Allow', Action: 'bedrock-mantle:CreateInference', Resource: `arn:aws:bedrock-mantle:*:${accountId}:project/*` },
+      { Sid: 'MantleInference', Effect: 'Allow', Action: 'bedrock-mantle:CreateInference', Resource: `arn:${partition}:bedrock-mantle:*:${accountId}:project/*` },
       { Sid: 'MantleBearerTokens', Effect: 'Allow', Action: 'bedrock-mantle:CallWithBearerToken', Resource: '*' },
       { Sid: 'MarketplaceModelAccess', Effect: 'Allow', Action: [...MARKETPLACE_ACTIONS], Resource: '*' },
     ],

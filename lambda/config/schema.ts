@@ -3,6 +3,7 @@
 import * as z from 'zod/mini';
 import { en } from 'zod/v4/locales';
 import { ApiName } from '../kernel/api';
+import { ROLE_ARN_PATTERN, SUBJECT_PATTERN, TEAM_SUBJECT_PATTERN } from '../kernel/names';
 import { MANTLE_REGIONS } from './regions';
 import { endpointProblem } from './endpoint-rule';
 
@@ -18,8 +19,6 @@ export const MAX_SESSION_DURATION_SECONDS = 3600;
 export const MAX_MODELS_PER_ACCOUNT = 200;
 
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-const SUBJECT_PATTERN = /^(user|service):[^\s/]{1,128}$/;
-const TEAM_SUBJECT_PATTERN = /^team:[A-Za-z0-9._-]{1,64}$/;
 
 
 export const RouteName = { auto: 'auto', v1: 'v1', openaiV1: 'openai-v1' } as const;
@@ -67,7 +66,7 @@ const AuthSchema = z.discriminatedUnion('type', [
   }),
   z.strictObject({
     type: z.literal('assume-role'),
-    roleArn: pattern(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\-/]{1,512}$/, 'must be an IAM role ARN'),
+    roleArn: pattern(ROLE_ARN_PATTERN, 'must be an IAM role ARN'),
     externalId: z.optional(z.string().check(z.minLength(2), z.maxLength(1224))),
     sessionDurationSeconds: z._default(z.int().check(z.minimum(MIN_SESSION_DURATION_SECONDS), z.maximum(MAX_SESSION_DURATION_SECONDS)), MAX_SESSION_DURATION_SECONDS),
   }),

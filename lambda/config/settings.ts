@@ -1,8 +1,8 @@
+import { DEFAULT_CONFIG_TTL_SECONDS, DEFAULT_METRICS_NAMESPACE } from '../kernel/names';
 import { endpointProblem } from './endpoint-rule';
 
 /** Defaults of SPEC section 10. */
-export const DEFAULT_CONFIG_TTL_SECONDS = 60;
-export const DEFAULT_METRICS_NAMESPACE = 'MantleGateway';
+export { DEFAULT_CONFIG_TTL_SECONDS, DEFAULT_METRICS_NAMESPACE } from '../kernel/names';
 export const DEFAULT_MAX_REQUEST_BYTES = 6_000_000;
 export const DEFAULT_UPSTREAM_CONNECT_TIMEOUT_MS = 5_000;
 export const DEFAULT_UPSTREAM_FIRST_BYTE_TIMEOUT_MS = 600_000;

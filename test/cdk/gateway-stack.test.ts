@@ -2,7 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { App, Validations } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { customerPermissionsPolicy } from '../../lambda/auth/customer-role-policy';
@@ -32,15 +34,16 @@ describe('MantleGateway stack', () => {
     // given the default props, and a second stack with every option set
     template = synth();
     withOptions = synth({
-      gateway: {
+      gateway: (stack) => ({
         assumableRoleArns: CUSTOMER_ROLES,
-        configSecretArn: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:gw-config-AbCdEf',
+        configSecret: Secret.fromSecretCompleteArn(stack, 'Imported', 'arn:aws:secretsmanager:us-east-1:123456789012:secret:gw-config-AbCdEf'),
         reservedConcurrency: 50,
         corsAllowedOrigins: ['https://app.example.com'],
-        alarmTopicArn: TOPIC,
+        alarmTopic: Topic.fromTopicArn(stack, 'Topic', TOPIC),
+        configTtl: Duration.seconds(30),
         metricsNamespace: 'Acme/Gateway',
         openaiV1PrefixModels: ['acme.frontier-1'],
-      },
+      }),
     });
   });
 
@@ -93,9 +96,10 @@ describe('MantleGateway stack', () => {
         { sid: undefined, actions: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'] },
         { sid: 'AdminApiWrites', actions: ['secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'] },
         { sid: 'MantleInferenceOwnAccount', actions: ['bedrock-mantle:CreateInference'] },
+        { sid: undefined, actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'] },
       ]),
     );
-    expect(granted).toHaveLength(4);
+    expect(granted).toHaveLength(5);
     expect(statements(template).some((s) => [].concat(s.Action).includes('sts:AssumeRole' as never))).toBe(false);
     for (const s of statements(template)) expect(s.Resource).not.toEqual('*');
     template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.absent() });
@@ -107,7 +111,7 @@ describe('MantleGateway stack', () => {
   });
 
   it('outputs the URLs, the role, the secret and the dashboard', () => {
-    for (const name of ['FunctionUrl', 'OpenAIBaseUrl', 'AnthropicBaseUrl', 'GatewayRoleArn', 'ConfigSecretArn', 'DashboardName']) template.hasOutput(name, {});
+    for (const name of ['FunctionUrl', 'OpenAIBaseUrl', 'AnthropicBaseUrl', 'GatewayRoleArn', 'ConfigSecretArn', 'DashboardName', 'TableName']) template.hasOutput(name, {});
     template.hasOutput('OpenAIBaseUrl', { Value: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('FunctionUrl'), 'FunctionUrl'] }, 'v1']] } });
   });
 
@@ -142,12 +146,63 @@ describe('MantleGateway stack', () => {
     [{ assumableRoleArns: ['not-an-arn'] }, /assumableRoleArns/],
     [{ reservedConcurrency: 0 }, /reservedConcurrency/],
     [{ corsAllowedOrigins: ['app.example.com/path'] }, /corsAllowedOrigins/],
-    [{ configSecretArn: 'arn:aws:s3:::bucket' }, /configSecretArn/],
+    [{ configTtl: Duration.hours(2) }, /configTtl/],
     [{ metricsNamespace: 'bad namespace!' }, /metricsNamespace/],
   ])('refuses invalid props early: %j', (props, message) => {
     const app = new App();
     const stack = new MantleGatewayStack(app, 'Ok');
     expect(() => new MantleGateway(stack, `Bad${Math.random()}`, props)).toThrow(message);
+  });
+
+  it('accepts props known only at deploy time (tokens) without validating them', () => {
+    const app = new App();
+    const stack = new Stack(app, 'Tokens');
+    const role = new CfnParameter(stack, 'Role').valueAsString;
+    const ns = new CfnParameter(stack, 'Ns').valueAsString;
+    expect(() => new MantleGateway(stack, 'Gateway', { assumableRoleArns: [role], metricsNamespace: ns })).not.toThrow();
+  });
+
+  it('creates the state table: pk/sk strings, on demand, TTL on expiresAt, point-in-time recovery, named to the function', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: 'pk', AttributeType: 'S' },
+        { AttributeName: 'sk', AttributeType: 'S' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ GATEWAY_TABLE_NAME: { Ref: Match.stringLikeRegexp('GatewayStateTable') } }) } });
+    const table = statements(template).find((s) => JSON.stringify(s.Action).includes('dynamodb:'));
+    expect([...table.Action].sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+    expect(JSON.stringify(table.Resource)).toContain('GatewayStateTable');
+  });
+
+  it('passes the configuration TTL given as a Duration', () => {
+    withOptions.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ GATEWAY_CONFIG_TTL_SECONDS: '30' }) } });
+  });
+
+  it('fits two gateways in one app, each with its own outputs and dashboard name', () => {
+    const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'cdk-')) });
+    const stackOne = new MantleGatewayStack(app, 'GatewayOne');
+    const stackTwo = new MantleGatewayStack(app, 'GatewayTwo');
+    const one = Template.fromStack(stackOne);
+    const two = Template.fromStack(stackTwo);
+    one.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'GatewayOne' });
+    two.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'GatewayTwo' });
+    one.hasOutput('FunctionUrl', {});
+    two.hasOutput('FunctionUrl', {});
+  });
+
+  it('builds every ARN with the deploying partition', () => {
+    const body = JSON.stringify(template.toJSON());
+    expect(body).not.toMatch(/"arn:aws:/);
+    const customer = JSON.stringify(Template.fromStack(new MantleCustomerRoleStack(new App(), 'C', { role: { gatewayRoleArn: 'arn:aws-cn:iam::999999999999:role/Gateway', externalId: 'ext-123' } })).toJSON());
+    expect(customer).toContain('"arn:",{"Ref":"AWS::Partition"},":bedrock-mantle:*:"');
   });
 
   it('reads list context as JSON or comma-separated', () => {
@@ -195,7 +250,7 @@ describe('customer role stack', () => {
 describe('cdk-nag AwsSolutions', () => {
   it('passes on both stacks, every acknowledged finding with a reason', () => {
     const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'cdk-nag-')) });
-    new MantleGatewayStack(app, 'MantleGateway', { gateway: { assumableRoleArns: CUSTOMER_ROLES, alarmTopicArn: TOPIC } });
+    new MantleGatewayStack(app, 'MantleGateway', { gateway: (stack) => ({ assumableRoleArns: CUSTOMER_ROLES, alarmTopic: Topic.fromTopicArn(stack, 'Topic', TOPIC) }) });
     new MantleCustomerRoleStack(app, 'Customer', { role: { gatewayRoleArn: 'arn:aws:iam::999999999999:role/Gateway', externalId: 'ext-123' } });
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     const write = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);

@@ -1,4 +1,5 @@
 import { generateToken } from '../../auth/tokens';
+import { SUBJECT_PATTERN } from '../../kernel/names';
 import { parseFlags, STORE_FLAGS, storeFrom } from '../args';
 import { CliFailure, UsageError } from '../cli-errors';
 import { readDocument, updateDocument } from '../document-io';
@@ -8,7 +9,6 @@ import type { Command } from './command';
 /** `token create` default lifetime. */
 export const DEFAULT_TOKEN_LIFETIME_DAYS = 90;
 const UNIT_MS: Readonly<Record<string, number>> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-const SUBJECT = /^(user|service):[^\s/]{1,128}$/;
 
 /** Parses `--expires-in` (`90d`, `12h`, `30m`, `2w` or `never`); null means never. */
 export function parseLifetime(value: string): number | null {
@@ -32,7 +32,7 @@ async function create(args: readonly string[], output: CliOutput): Promise<numbe
   const { values } = parseFlags(args, { ...STORE_FLAGS, subject: { type: 'string' }, name: { type: 'string' }, 'expires-in': { type: 'string' } });
   if (values.help) return output.out(HELP), 0;
   if (!values.subject) throw new UsageError('Missing --subject (user:<id> or service:<id>).');
-  if (!SUBJECT.test(values.subject)) throw new UsageError(`--subject must be user:<id> or service:<id> (got "${values.subject}").`);
+  if (!SUBJECT_PATTERN.test(values.subject)) throw new UsageError(`--subject must be user:<id> or service:<id> (got "${values.subject}").`);
   const lifetime = parseLifetime(values['expires-in'] ?? `${DEFAULT_TOKEN_LIFETIME_DAYS}d`);
   const store = storeFrom(values);
   const made = generateToken();
