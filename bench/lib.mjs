@@ -86,7 +86,10 @@ export function writeConfig(simulatorUrl) {
       endpoint: simulatorUrl,
       auth: { type: 'access-key', accessKeyId: DEV_ACCESS_KEY_ID, secretAccessKey: DEV_SECRET_ACCESS_KEY },
       collaborators: [{ subject: '*', role: 'user' }],
-      models: [{ modelId: 'openai.gpt-oss-120b' }, { name: 'sonnet', modelId: 'anthropic.claude-sonnet-4-6', apis: ['messages'], price: { input: 3, output: 15 } }],
+      models: [
+        { modelId: 'openai.gpt-oss-120b' },
+        { name: 'sonnet', modelId: 'anthropic.claude-sonnet-4-6', apis: ['messages'], price: { input: 3, output: 15 } },
+      ],
     },
   ];
   writeFileSync(file, JSON.stringify(doc, null, 2));

@@ -28,7 +28,9 @@ async function main(): Promise<void> {
       process.stdout.write(`${JSON.stringify({ created: secret })}\n`);
     }
   });
-  process.stdout.write(`${JSON.stringify({ simulatorUrl, awsUrl, environment: aws.environment(awsUrl), roleArn: BENCH_ROLE_ARN, externalId: BENCH_EXTERNAL_ID })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ simulatorUrl, awsUrl, environment: aws.environment(awsUrl), roleArn: BENCH_ROLE_ARN, externalId: BENCH_EXTERNAL_ID })}\n`,
+  );
   const stop = (): void => void Promise.all([simulator.close(), aws.close()]).then(() => process.exit(0));
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);

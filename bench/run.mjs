@@ -17,7 +17,15 @@ const THROUGHPUT_SECONDS = Number(process.env.BENCH_THROUGHPUT_SECONDS ?? 2);
 const CONCURRENCY = 32;
 const LOAD_RUNS = 15;
 const DEV_API_KEY = 'bedrock-api-key-mantle-simulator-dev';
-const TARGETS = { addedP50Ms: 0.5, addedP99Ms: 2, addedTtfbMs: 1, addedChunkP99Ms: 1, cpuPerRequestUs: 150, throughputRatioToFloor: 0.8, moduleLoadOverNodeMs: 50 };
+const TARGETS = {
+  addedP50Ms: 0.5,
+  addedP99Ms: 2,
+  addedTtfbMs: 1,
+  addedChunkP99Ms: 1,
+  cpuPerRequestUs: 150,
+  throughputRatioToFloor: 0.8,
+  moduleLoadOverNodeMs: 50,
+};
 
 // --- processes -------------------------------------------------------------------------------
 const cloud = await startProcess([join(ROOT, 'dist', 'bench-local-cloud.js')], /^(\{.*\})$/m, {}, { stdin: true });
@@ -31,7 +39,14 @@ cli(['init', '--config', configFile, '--force']);
 const token = cli(['token', 'create', '--subject', 'service:bench', '--config', configFile]).trim().split('\n').at(-1);
 const doc = JSON.parse(readFileSync(configFile, 'utf8'));
 doc.accounts = [
-  { name: 'bench', region: 'us-east-1', endpoint: cloudInfo.simulatorUrl, auth: { type: 'api-key', apiKey: DEV_API_KEY }, collaborators: [{ subject: '*', role: 'user' }], models: [{ modelId: 'openai.gpt-oss-120b' }] },
+  {
+    name: 'bench',
+    region: 'us-east-1',
+    endpoint: cloudInfo.simulatorUrl,
+    auth: { type: 'api-key', apiKey: DEV_API_KEY },
+    collaborators: [{ subject: '*', role: 'user' }],
+    models: [{ modelId: 'openai.gpt-oss-120b' }],
+  },
   {
     name: 'sigv4',
     region: 'us-east-1',
@@ -63,7 +78,9 @@ const systems = [
 ];
 const agents = new Map(systems.map((s) => [s.name, new Agent({ keepAlive: true, maxSockets: 64 })]));
 const bodyFor = (system, stream) =>
-  Buffer.from(JSON.stringify({ model: system.model, messages: [{ role: 'user', content: PADDING }], ...(stream ? { stream: true, x_sim: { stampEvents: true } } : {}) }));
+  Buffer.from(
+    JSON.stringify({ model: system.model, messages: [{ role: 'user', content: PADDING }], ...(stream ? { stream: true, x_sim: { stampEvents: true } } : {}) }),
+  );
 
 /** One request; resolves with timings (ms) and, for streams, each event's one-way delay. */
 function send(system, stream) {
@@ -75,7 +92,14 @@ function send(system, stream) {
     const delays = [];
     let pending = '';
     const req = request(
-      { host: url.hostname, port: url.port, path: url.pathname, method: 'POST', agent: agents.get(system.name), headers: { authorization: system.auth, 'content-type': 'application/json', 'content-length': body.length } },
+      {
+        host: url.hostname,
+        port: url.port,
+        path: url.pathname,
+        method: 'POST',
+        agent: agents.get(system.name),
+        headers: { authorization: system.auth, 'content-type': 'application/json', 'content-length': body.length },
+      },
       (res) => {
         res.setEncoding('utf8');
         res.on('data', (chunk) => {
@@ -104,9 +128,19 @@ function send(system, stream) {
 
 // --- scenarios -------------------------------------------------------------------------------
 const samples = Object.fromEntries(systems.map((s) => [s.name, { latency: [], ttfb: [], chunk: [], throughput: [] }]));
-const cpu = { sequential: { seconds: 0, requests: 0 }, throughput: { seconds: 0, requests: 0 }, floorSequential: { seconds: 0, requests: 0 }, floorThroughput: { seconds: 0, requests: 0 } };
+const cpu = {
+  sequential: { seconds: 0, requests: 0 },
+  throughput: { seconds: 0, requests: 0 },
+  floorSequential: { seconds: 0, requests: 0 },
+  floorThroughput: { seconds: 0, requests: 0 },
+};
 /** The process whose CPU a system's requests are charged to, and where to add it up. */
-const cpuAccount = (name, phase) => (name === 'gateway' ? [gatewayPid, cpu[phase]] : name === 'floor' ? [floor.child.pid, cpu[phase === 'sequential' ? 'floorSequential' : 'floorThroughput']] : undefined);
+const cpuAccount = (name, phase) =>
+  name === 'gateway'
+    ? [gatewayPid, cpu[phase]]
+    : name === 'floor'
+      ? [floor.child.pid, cpu[phase === 'sequential' ? 'floorSequential' : 'floorThroughput']]
+      : undefined;
 
 async function sequential(system, n) {
   const account = cpuAccount(system.name, 'sequential');
@@ -182,7 +216,11 @@ for (let i = 0; i < LOAD_RUNS; i++) {
   bare.push(timeSpawn(['-e', '0']));
   withHandler.push(timeSpawn(['-e', loadScript], loadEnv));
 }
-const median = (a) => percentile([...a].sort((x, y) => x - y), 50);
+const median = (a) =>
+  percentile(
+    [...a].sort((x, y) => x - y),
+    50,
+  );
 
 const secretName = 'bench/gateway-config';
 cloud.child.stdin.write(`${JSON.stringify({ secret: secretName, text: readFileSync(configFile, 'utf8') })}\n`);
@@ -204,16 +242,37 @@ await Promise.all([stop(gateway.child), stop(floor.child), stop(cloud.child)]);
 const stats = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   const r = (x) => Number(x.toFixed(3));
-  return { n: sorted.length, p50: r(percentile(sorted, 50)), p90: r(percentile(sorted, 90)), p99: r(percentile(sorted, 99)), mean: r(sorted.reduce((a, b) => a + b, 0) / sorted.length) };
+  return {
+    n: sorted.length,
+    p50: r(percentile(sorted, 50)),
+    p90: r(percentile(sorted, 90)),
+    p99: r(percentile(sorted, 99)),
+    mean: r(sorted.reduce((a, b) => a + b, 0) / sorted.length),
+  };
 };
 const bySystem = Object.fromEntries(
-  systems.map((s) => [s.name, { latencyMs: stats(samples[s.name].latency), ttfbMs: stats(samples[s.name].ttfb), chunkDelayMs: stats(samples[s.name].chunk), throughputRps: stats(samples[s.name].throughput) }]),
+  systems.map((s) => [
+    s.name,
+    {
+      latencyMs: stats(samples[s.name].latency),
+      ttfbMs: stats(samples[s.name].ttfb),
+      chunkDelayMs: stats(samples[s.name].chunk),
+      throughputRps: stats(samples[s.name].throughput),
+    },
+  ]),
 );
 const added = (name, metric, p) => Number((bySystem[name][metric][p] - bySystem.direct[metric][p]).toFixed(3));
 const result = {
   date: new Date().toISOString(),
   machine: { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Number((totalmem() / 2 ** 30).toFixed(1)) },
-  method: { rounds: ROUNDS, sequentialPerRound: SEQUENTIAL_PER_ROUND, streamedPerRound: STREAMED_PER_ROUND, throughputSecondsPerRound: THROUGHPUT_SECONDS, concurrency: CONCURRENCY, requestBytes: bodyFor(systems[0], false).length },
+  method: {
+    rounds: ROUNDS,
+    sequentialPerRound: SEQUENTIAL_PER_ROUND,
+    streamedPerRound: STREAMED_PER_ROUND,
+    throughputSecondsPerRound: THROUGHPUT_SECONDS,
+    concurrency: CONCURRENCY,
+    requestBytes: bodyFor(systems[0], false).length,
+  },
   systems: bySystem,
   added: {
     gateway: {

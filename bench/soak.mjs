@@ -16,20 +16,77 @@ cli(['--help']); // fails fast if the CLI bundle is missing
 const simulator = await startProcess([CLI, 'simulate', '--port', '0'], /listening on (http:\/\/\S+)/);
 const simulatorUrl = simulator.match[1];
 const { file, token } = writeConfig(simulatorUrl);
-const gateway = await startProcess([CLI, 'serve', '--config', file, '--port', '0'], /listening on (http:\/\/\S+)/, { UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '2000', STREAM_IDLE_TIMEOUT_MS: '500' });
+const gateway = await startProcess([CLI, 'serve', '--config', file, '--port', '0'], /listening on (http:\/\/\S+)/, {
+  UPSTREAM_FIRST_BYTE_TIMEOUT_MS: '2000',
+  STREAM_IDLE_TIMEOUT_MS: '500',
+});
 const url = gateway.match[1];
 
 /** Request kinds: how often, what to send, what outcome is expected. */
 const KINDS = [
-  { kind: 'chat', weight: 20, path: '/v1/chat/completions', body: () => ({ model: 'bench/gpt-oss-120b', messages: [{ role: 'user', content: 'soak' }] }), expect: (s) => s === 200 },
-  { kind: 'chat-stream', weight: 20, path: '/v1/chat/completions', body: () => ({ model: 'bench/gpt-oss-120b', stream: true, messages: [{ role: 'user', content: 'soak' }] }), expect: (s, t) => s === 200 && t.includes('[DONE]') },
-  { kind: 'responses-stream', weight: 10, path: '/v1/responses', body: () => ({ model: 'bench/gpt-oss-120b', stream: true, input: 'soak' }), expect: (s, t) => s === 200 && t.includes('response.completed') },
-  { kind: 'messages-stream', weight: 10, path: '/v1/messages', body: () => ({ model: 'bench/sonnet', stream: true, max_tokens: 50, messages: [{ role: 'user', content: 'soak' }] }), expect: (s, t) => s === 200 && t.includes('message_stop') },
-  { kind: 'fault:503-then-ok', weight: 8, path: '/v1/chat/completions', body: (i) => ({ model: 'bench/gpt-oss-120b', messages: [], x_sim: { status: 503, failFirst: 1, key: `k${i}` } }), expect: (s) => s === 200 },
-  { kind: 'fault:drop-then-ok', weight: 5, path: '/v1/chat/completions', body: (i) => ({ model: 'bench/gpt-oss-120b', messages: [], x_sim: { drop: true, failFirst: 1, key: `d${i}` } }), expect: (s) => s === 200 },
-  { kind: 'fault:429-long', weight: 5, path: '/v1/chat/completions', body: () => ({ model: 'bench/gpt-oss-120b', messages: [], x_sim: { status: 429, retryAfter: 30 } }), expect: (s) => s === 429 },
-  { kind: 'fault:cut-stream', weight: 5, path: '/v1/chat/completions', body: () => ({ model: 'bench/gpt-oss-120b', stream: true, messages: [], x_sim: { resetAfterEvents: 3 } }), expect: (s, t) => s === 200 && t.includes('stream_interrupted') && !t.includes('[DONE]') },
-  { kind: 'fault:malformed-frame', weight: 4, path: '/v1/responses', body: () => ({ model: 'bench/gpt-oss-120b', stream: true, input: 'x', x_sim: { malformedError: true } }), expect: (s, t) => s === 200 && t.includes('upstream_stream_error') },
+  {
+    kind: 'chat',
+    weight: 20,
+    path: '/v1/chat/completions',
+    body: () => ({ model: 'bench/gpt-oss-120b', messages: [{ role: 'user', content: 'soak' }] }),
+    expect: (s) => s === 200,
+  },
+  {
+    kind: 'chat-stream',
+    weight: 20,
+    path: '/v1/chat/completions',
+    body: () => ({ model: 'bench/gpt-oss-120b', stream: true, messages: [{ role: 'user', content: 'soak' }] }),
+    expect: (s, t) => s === 200 && t.includes('[DONE]'),
+  },
+  {
+    kind: 'responses-stream',
+    weight: 10,
+    path: '/v1/responses',
+    body: () => ({ model: 'bench/gpt-oss-120b', stream: true, input: 'soak' }),
+    expect: (s, t) => s === 200 && t.includes('response.completed'),
+  },
+  {
+    kind: 'messages-stream',
+    weight: 10,
+    path: '/v1/messages',
+    body: () => ({ model: 'bench/sonnet', stream: true, max_tokens: 50, messages: [{ role: 'user', content: 'soak' }] }),
+    expect: (s, t) => s === 200 && t.includes('message_stop'),
+  },
+  {
+    kind: 'fault:503-then-ok',
+    weight: 8,
+    path: '/v1/chat/completions',
+    body: (i) => ({ model: 'bench/gpt-oss-120b', messages: [], x_sim: { status: 503, failFirst: 1, key: `k${i}` } }),
+    expect: (s) => s === 200,
+  },
+  {
+    kind: 'fault:drop-then-ok',
+    weight: 5,
+    path: '/v1/chat/completions',
+    body: (i) => ({ model: 'bench/gpt-oss-120b', messages: [], x_sim: { drop: true, failFirst: 1, key: `d${i}` } }),
+    expect: (s) => s === 200,
+  },
+  {
+    kind: 'fault:429-long',
+    weight: 5,
+    path: '/v1/chat/completions',
+    body: () => ({ model: 'bench/gpt-oss-120b', messages: [], x_sim: { status: 429, retryAfter: 30 } }),
+    expect: (s) => s === 429,
+  },
+  {
+    kind: 'fault:cut-stream',
+    weight: 5,
+    path: '/v1/chat/completions',
+    body: () => ({ model: 'bench/gpt-oss-120b', stream: true, messages: [], x_sim: { resetAfterEvents: 3 } }),
+    expect: (s, t) => s === 200 && t.includes('stream_interrupted') && !t.includes('[DONE]'),
+  },
+  {
+    kind: 'fault:malformed-frame',
+    weight: 4,
+    path: '/v1/responses',
+    body: () => ({ model: 'bench/gpt-oss-120b', stream: true, input: 'x', x_sim: { malformedError: true } }),
+    expect: (s, t) => s === 200 && t.includes('upstream_stream_error'),
+  },
   { kind: 'bad:token', weight: 4, path: '/v1/chat/completions', token: 'mgw_invalid', body: () => ({ model: 'bench/gpt-oss-120b' }), expect: (s) => s === 401 },
   { kind: 'bad:json', weight: 4, path: '/v1/chat/completions', raw: '{"model":', expect: (s) => s === 400 },
   { kind: 'bad:model', weight: 5, path: '/v1/messages', body: () => ({ model: 'bench/nope', max_tokens: 5, messages: [] }), expect: (s) => s === 404 },

@@ -26,7 +26,8 @@ export class MantleCustomerRole extends Construct {
     if (!Token.isUnresolved(props.gatewayRoleArn) && !ROLE_ARN_PATTERN.test(props.gatewayRoleArn)) {
       throw new Error(`gatewayRoleArn must be the gateway stack's GatewayRoleArn output (got "${props.gatewayRoleArn}").`);
     }
-    if (!Token.isUnresolved(props.externalId) && (props.externalId.length < 2 || props.externalId.length > 1224)) throw new Error('externalId must be 2 to 1224 characters.');
+    if (!Token.isUnresolved(props.externalId) && (props.externalId.length < 2 || props.externalId.length > 1224))
+      throw new Error('externalId must be 2 to 1224 characters.');
     const document = customerPermissionsPolicy(Aws.ACCOUNT_ID, Aws.PARTITION) as { Statement: { Sid: string; Action: string | string[]; Resource: string }[] };
     this.role = new iam.Role(this, 'Role', {
       roleName: props.roleName ?? 'MantleGatewayAccess',
@@ -35,7 +36,9 @@ export class MantleCustomerRole extends Construct {
       externalIds: [props.externalId],
       inlinePolicies: {
         MantleInference: new iam.PolicyDocument({
-          statements: document.Statement.map((s) => new iam.PolicyStatement({ sid: s.Sid, actions: ([] as string[]).concat(s.Action), resources: [s.Resource] })),
+          statements: document.Statement.map(
+            (s) => new iam.PolicyStatement({ sid: s.Sid, actions: ([] as string[]).concat(s.Action), resources: [s.Resource] }),
+          ),
         }),
       },
     });

@@ -46,7 +46,11 @@ export class GatewayAlarms extends Construct {
       usingMetrics: { errors: metric('Errors'), requests: metric('Requests') },
       period: PERIOD,
       label: 'error rate',
-    }).createAlarm(this, 'ErrorRate', above(errorRate, 3, `More than ${errorRate * 100}% of requests failed (5xx or a stream ended with an error) for 15 minutes.`));
+    }).createAlarm(
+      this,
+      'ErrorRate',
+      above(errorRate, 3, `More than ${errorRate * 100}% of requests failed (5xx or a stream ended with an error) for 15 minutes.`),
+    );
     this.throttles = metric('Throttles').createAlarm(
       this,
       'Throttles',

@@ -40,7 +40,12 @@ export class GatewayDashboard extends Construct {
       defaultInterval: Duration.days(1),
     });
     this.dashboard.addWidgets(
-      new cloudwatch.GraphWidget({ title: 'Cost (USD) by account and model', left: [byAccountAndModel(ns, 'CostUSD', 'Sum', 'cost')], width: 12, stacked: true }),
+      new cloudwatch.GraphWidget({
+        title: 'Cost (USD) by account and model',
+        left: [byAccountAndModel(ns, 'CostUSD', 'Sum', 'cost')],
+        width: 12,
+        stacked: true,
+      }),
       new cloudwatch.SingleValueWidget({ title: 'Cost (USD), whole period', metrics: [total('CostUSD', 'Sum')], width: 6, setPeriodToTimeRange: true }),
       new cloudwatch.SingleValueWidget({ title: 'Requests, whole period', metrics: [total('Requests', 'Sum')], width: 6, setPeriodToTimeRange: true }),
     );
@@ -61,14 +66,25 @@ export class GatewayDashboard extends Construct {
     this.dashboard.addWidgets(
       new cloudwatch.GraphWidget({ title: 'Latency (ms)', left: percentiles('Latency'), width: 8 }),
       new cloudwatch.GraphWidget({ title: 'Time to first byte (ms)', left: percentiles('TimeToFirstByte'), width: 8 }),
-      new cloudwatch.GraphWidget({ title: 'Refused tokens and unpriced requests', left: [total('AuthFailures', 'Sum')], right: [total('PriceKnown', 'Minimum')], width: 8 }),
+      new cloudwatch.GraphWidget({
+        title: 'Refused tokens and unpriced requests',
+        left: [total('AuthFailures', 'Sum')],
+        right: [total('PriceKnown', 'Minimum')],
+        width: 8,
+      }),
     );
     this.dashboard.addWidgets(
       new cloudwatch.LogQueryWidget({
         title: 'Top subjects by cost (USD)',
         logGroupNames: [props.logGroup.logGroupName],
         view: cloudwatch.LogQueryVisualizationType.TABLE,
-        queryLines: ['fields subject, CostUSD, InputTokens, OutputTokens', 'filter ispresent(CostUSD)', 'stats sum(CostUSD) as costUsd, sum(InputTokens) as inputTokens, sum(OutputTokens) as outputTokens, count(*) as requests by subject', 'sort costUsd desc', 'limit 20'],
+        queryLines: [
+          'fields subject, CostUSD, InputTokens, OutputTokens',
+          'filter ispresent(CostUSD)',
+          'stats sum(CostUSD) as costUsd, sum(InputTokens) as inputTokens, sum(OutputTokens) as outputTokens, count(*) as requests by subject',
+          'sort costUsd desc',
+          'limit 20',
+        ],
         width: 24,
       }),
     );

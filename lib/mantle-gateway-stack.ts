@@ -56,15 +56,21 @@ export function listContext(value: unknown): string[] | undefined {
 
 /** How to deploy the customer-side role: `npx cdk deploy MantleGatewayCustomerRole -c gatewayRoleArn=… -c externalId=…`. */
 export const CUSTOMER_ROLE_USAGE =
-  'npx cdk deploy MantleGatewayCustomerRole -c gatewayRoleArn=<the gateway stack\'s GatewayRoleArn output> -c externalId=<a secret string shared with the gateway account>';
+  "npx cdk deploy MantleGatewayCustomerRole -c gatewayRoleArn=<the gateway stack's GatewayRoleArn output> -c externalId=<a secret string shared with the gateway account>";
 
 /**
  * What to say about the customer-role context: an error when only one of the two values is given,
  * a hint when neither is (the stack exists only with both, so `cdk deploy MantleGatewayCustomerRole`
  * alone would otherwise say only that no stack matches).
  */
-export function customerRoleContextHelp(gatewayRoleArn: string | undefined, externalId: string | undefined): { readonly error?: string; readonly hint?: string } {
+export function customerRoleContextHelp(
+  gatewayRoleArn: string | undefined,
+  externalId: string | undefined,
+): { readonly error?: string; readonly hint?: string } {
   if (gatewayRoleArn && externalId) return {};
-  if (gatewayRoleArn || externalId) return { error: `MantleGatewayCustomerRole needs both ${gatewayRoleArn ? '-c externalId' : '-c gatewayRoleArn'} and ${gatewayRoleArn ? '-c gatewayRoleArn' : '-c externalId'}: ${CUSTOMER_ROLE_USAGE}` };
+  if (gatewayRoleArn || externalId)
+    return {
+      error: `MantleGatewayCustomerRole needs both ${gatewayRoleArn ? '-c externalId' : '-c gatewayRoleArn'} and ${gatewayRoleArn ? '-c gatewayRoleArn' : '-c externalId'}: ${CUSTOMER_ROLE_USAGE}`,
+    };
   return { hint: `(The customer-side stack MantleGatewayCustomerRole is defined only with its context: ${CUSTOMER_ROLE_USAGE})` };
 }

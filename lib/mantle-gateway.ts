@@ -99,17 +99,31 @@ export class MantleGateway extends Construct {
 
     // An explicit role instead of AWSLambdaBasicExecutionRole: logs only to its own log group.
     this.role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), description: 'Mantle Gateway function role' });
-    this.role.addToPolicy(new iam.PolicyStatement({ sid: 'OwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn, `${logGroup.logGroupArn}:*`] }));
+    this.role.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'OwnLogs',
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [logGroup.logGroupArn, `${logGroup.logGroupArn}:*`],
+      }),
+    );
     this.configSecret.secret.grantRead(this.role);
     this.role.addToPolicy(
-      new iam.PolicyStatement({ sid: 'AdminApiWrites', actions: ['secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'], resources: [this.configSecret.secret.secretArn] }),
+      new iam.PolicyStatement({
+        sid: 'AdminApiWrites',
+        actions: ['secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'],
+        resources: [this.configSecret.secret.secretArn],
+      }),
     );
     if (props.assumableRoleArns?.length) {
       this.role.addToPolicy(new iam.PolicyStatement({ sid: 'AssumeCustomerRoles', actions: ['sts:AssumeRole'], resources: [...props.assumableRoleArns] }));
     }
     this.table.grantItems(this.role);
     this.role.addToPolicy(
-      new iam.PolicyStatement({ sid: 'MantleInferenceOwnAccount', actions: ['bedrock-mantle:CreateInference'], resources: [`arn:${Aws.PARTITION}:bedrock-mantle:*:${Aws.ACCOUNT_ID}:project/*`] }),
+      new iam.PolicyStatement({
+        sid: 'MantleInferenceOwnAccount',
+        actions: ['bedrock-mantle:CreateInference'],
+        resources: [`arn:${Aws.PARTITION}:bedrock-mantle:*:${Aws.ACCOUNT_ID}:project/*`],
+      }),
     );
 
     this.function = new nodejs.NodejsFunction(this, 'Function', {
@@ -150,7 +164,16 @@ export class MantleGateway extends Construct {
             cors: {
               allowedOrigins: [...props.corsAllowedOrigins],
               allowedMethods: [lambda.HttpMethod.ALL],
-              allowedHeaders: ['authorization', 'x-api-key', 'content-type', 'anthropic-version', 'anthropic-beta', 'openai-beta', 'idempotency-key', 'if-match'],
+              allowedHeaders: [
+                'authorization',
+                'x-api-key',
+                'content-type',
+                'anthropic-version',
+                'anthropic-beta',
+                'openai-beta',
+                'idempotency-key',
+                'if-match',
+              ],
               exposedHeaders: ['x-request-id', 'server-timing', 'etag', 'retry-after'],
             },
           }
@@ -179,19 +202,22 @@ export class MantleGateway extends Construct {
     });
     Validations.of(policy).acknowledge({
       id: 'AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:bedrock-mantle:*:<AWS::AccountId>:project/*]',
-      reason: 'Mantle inference for `default` accounts: any Mantle region (each model chooses its region) and any Bedrock project of this account (chosen per request with OpenAI-Project).',
+      reason:
+        'Mantle inference for `default` accounts: any Mantle region (each model chooses its region) and any Bedrock project of this account (chosen per request with OpenAI-Project).',
     });
     for (const arn of props.assumableRoleArns ?? []) {
       if (!arn.includes('*')) continue;
       Validations.of(policy).acknowledge({
         id: `AwsSolutions::AwsSolutions-IAM5[Resource::${arn}]`,
-        reason: 'Customer role pattern from the assumableRoleArns context: customers create the role in their own accounts; their trust policy (with an external id) decides.',
+        reason:
+          'Customer role pattern from the assumableRoleArns context: customers create the role in their own accounts; their trust policy (with an external id) decides.',
       });
     }
     if (!props.configSecret) {
       Validations.of(this.configSecret.node.findChild('Secret')).acknowledge({
         id: 'AwsSolutions::AwsSolutions-SMG4',
-        reason: 'The secret is the configuration document (token hashes and account settings), not a credential with a rotation procedure; the signing key is rotated by editing the document.',
+        reason:
+          'The secret is the configuration document (token hashes and account settings), not a credential with a rotation procedure; the signing key is rotated by editing the document.',
       });
     }
   }
@@ -199,17 +225,24 @@ export class MantleGateway extends Construct {
   /** Fails early, with a message that says what to fix; values only known at deploy time (tokens) pass. */
   private static validate(props: MantleGatewayProps): void {
     for (const arn of props.assumableRoleArns ?? []) {
-      if (!Token.isUnresolved(arn) && !ROLE_ARN_WILDCARD_PATTERN.test(arn)) throw new Error(`assumableRoleArns: "${arn}" is not an IAM role ARN (arn:aws:iam::<account>:role/<name>, wildcards allowed).`);
+      if (!Token.isUnresolved(arn) && !ROLE_ARN_WILDCARD_PATTERN.test(arn))
+        throw new Error(`assumableRoleArns: "${arn}" is not an IAM role ARN (arn:aws:iam::<account>:role/<name>, wildcards allowed).`);
     }
-    if (props.reservedConcurrency !== undefined && !Token.isUnresolved(props.reservedConcurrency) && (!Number.isInteger(props.reservedConcurrency) || props.reservedConcurrency < 1)) {
+    if (
+      props.reservedConcurrency !== undefined &&
+      !Token.isUnresolved(props.reservedConcurrency) &&
+      (!Number.isInteger(props.reservedConcurrency) || props.reservedConcurrency < 1)
+    ) {
       throw new Error('reservedConcurrency must be a whole number of at least 1.');
     }
     if (props.configTtl !== undefined && !props.configTtl.isUnresolved() && props.configTtl.toMilliseconds() > 3_600_000) {
       throw new Error('configTtl must be at most one hour: other instances see admin writes only after it.');
     }
-    if (props.metricsNamespace !== undefined && !Token.isUnresolved(props.metricsNamespace) && !/^[\w.\-/#:]{1,255}$/.test(props.metricsNamespace)) throw new Error('metricsNamespace must be 1–255 of letters, digits and . - _ / # :');
+    if (props.metricsNamespace !== undefined && !Token.isUnresolved(props.metricsNamespace) && !/^[\w.\-/#:]{1,255}$/.test(props.metricsNamespace))
+      throw new Error('metricsNamespace must be 1–255 of letters, digits and . - _ / # :');
     for (const origin of props.corsAllowedOrigins ?? []) {
-      if (!Token.isUnresolved(origin) && origin !== '*' && !/^https?:\/\/[^/]+$/.test(origin)) throw new Error(`corsAllowedOrigins: "${origin}" must be an origin such as https://app.example.com.`);
+      if (!Token.isUnresolved(origin) && origin !== '*' && !/^https?:\/\/[^/]+$/.test(origin))
+        throw new Error(`corsAllowedOrigins: "${origin}" must be an origin such as https://app.example.com.`);
     }
   }
 }

@@ -73,6 +73,7 @@ if (cycles.length === 0) {
 }
 for (const component of cycles) {
   console.error(`import cycle between: ${component.sort().join(', ')}`);
-  for (const from of component) for (const [to, example] of edges.get(from) ?? []) if (component.includes(to)) console.error(`  ${from} -> ${to}  (${example})`);
+  for (const from of component)
+    for (const [to, example] of edges.get(from) ?? []) if (component.includes(to)) console.error(`  ${from} -> ${to}  (${example})`);
 }
 process.exit(1);

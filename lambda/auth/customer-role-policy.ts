@@ -29,7 +29,12 @@ export function customerPermissionsPolicy(accountId = '*', partition = 'aws'): R
   return {
     Version: '2012-10-17',
     Statement: [
-      { Sid: 'MantleInference', Effect: 'Allow', Action: 'bedrock-mantle:CreateInference', Resource: `arn:${partition}:bedrock-mantle:*:${accountId}:project/*` },
+      {
+        Sid: 'MantleInference',
+        Effect: 'Allow',
+        Action: 'bedrock-mantle:CreateInference',
+        Resource: `arn:${partition}:bedrock-mantle:*:${accountId}:project/*`,
+      },
       { Sid: 'MantleBearerTokens', Effect: 'Allow', Action: 'bedrock-mantle:CallWithBearerToken', Resource: '*' },
       { Sid: 'MarketplaceModelAccess', Effect: 'Allow', Action: [...MARKETPLACE_ACTIONS], Resource: '*' },
     ],

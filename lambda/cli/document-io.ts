@@ -11,7 +11,9 @@ export async function readDocument(store: DocumentStore): Promise<{ document: Co
     stored = await store.read();
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new CliFailure(`Cannot read ${store.description}: ${code === 'ENOENT' ? 'it does not exist (create one with "mantle-gateway init")' : (error as Error).message}`);
+    throw new CliFailure(
+      `Cannot read ${store.description}: ${code === 'ENOENT' ? 'it does not exist (create one with "mantle-gateway init")' : (error as Error).message}`,
+    );
   }
   try {
     return { document: parseConfigDocument(stored.text, store.description), stored };

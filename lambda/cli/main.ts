@@ -12,9 +12,17 @@ import { validateCommand } from './commands/validate';
 import { ConfigValidationError } from '../config/validate';
 import { SettingsError } from '../config/settings';
 
-
 /** Every verb of `mantle-gateway`. */
-export const COMMANDS: readonly Command[] = [serveCommand, simulateCommand, initCommand, validateCommand, tokenCommand, trustPolicyCommand, modelsCommand, devCommand];
+export const COMMANDS: readonly Command[] = [
+  serveCommand,
+  simulateCommand,
+  initCommand,
+  validateCommand,
+  tokenCommand,
+  trustPolicyCommand,
+  modelsCommand,
+  devCommand,
+];
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -51,7 +59,6 @@ export async function main(argv: readonly string[], output: CliOutput = processO
     return ExitCode.failure;
   }
 }
-
 
 /** The process entry used by bin/mantle-gateway.js: a closed stdout (`| head`) is not an error. */
 export function runCli(): void {

@@ -48,14 +48,18 @@ export class ConfigCache {
   private async load(): Promise<GatewayConfig> {
     try {
       const { text, version } = await this.source.read();
-      const config = this.current && this.current.version === version ? this.current : new GatewayConfig(parseConfigDocument(text, this.source.description), text);
+      const config =
+        this.current && this.current.version === version ? this.current : new GatewayConfig(parseConfigDocument(text, this.source.description), text);
       this.current = config;
       this.loadedAt = this.now();
       this.lastFailure = undefined;
       return config;
     } catch (error) {
       // Log a failure once per distinct cause, never the document's content.
-      const summary = error instanceof ConfigValidationError ? error.message : `could not read ${this.source.description}: ${(error as Error).name}: ${(error as Error).message}`;
+      const summary =
+        error instanceof ConfigValidationError
+          ? error.message
+          : `could not read ${this.source.description}: ${(error as Error).name}: ${(error as Error).message}`;
       if (summary !== this.lastFailure) {
         this.lastFailure = summary;
         this.log.log('WARN', this.current ? 'configuration refresh failed; keeping the last good document' : 'configuration load failed', { error: summary });

@@ -20,7 +20,6 @@ export const MAX_MODELS_PER_ACCOUNT = 200;
 
 const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-
 export const RouteName = { auto: 'auto', v1: 'v1', openaiV1: 'openai-v1' } as const;
 export type RouteName = (typeof RouteName)[keyof typeof RouteName];
 
@@ -68,7 +67,10 @@ const AuthSchema = z.discriminatedUnion('type', [
     type: z.literal('assume-role'),
     roleArn: pattern(ROLE_ARN_PATTERN, 'must be an IAM role ARN'),
     externalId: z.optional(z.string().check(z.minLength(2), z.maxLength(1224))),
-    sessionDurationSeconds: z._default(z.int().check(z.minimum(MIN_SESSION_DURATION_SECONDS), z.maximum(MAX_SESSION_DURATION_SECONDS)), MAX_SESSION_DURATION_SECONDS),
+    sessionDurationSeconds: z._default(
+      z.int().check(z.minimum(MIN_SESSION_DURATION_SECONDS), z.maximum(MAX_SESSION_DURATION_SECONDS)),
+      MAX_SESSION_DURATION_SECONDS,
+    ),
   }),
   z.strictObject({ type: z.literal('api-key'), apiKey: z.string().check(z.minLength(1)) }),
   z.strictObject({ type: z.literal('default') }),
@@ -118,9 +120,24 @@ export const ConfigDocumentSchema = z
   })
   .check(
     z.superRefine((doc, ctx) => {
-      unique(doc.tokens.map((t) => t.id), ['tokens'], 'id', ctx);
-      unique(doc.tokens.map((t) => t.hash), ['tokens'], 'hash', ctx);
-      unique(doc.accounts.map((a) => a.name), ['accounts'], 'name', ctx);
+      unique(
+        doc.tokens.map((t) => t.id),
+        ['tokens'],
+        'id',
+        ctx,
+      );
+      unique(
+        doc.tokens.map((t) => t.hash),
+        ['tokens'],
+        'hash',
+        ctx,
+      );
+      unique(
+        doc.accounts.map((a) => a.name),
+        ['accounts'],
+        'name',
+        ctx,
+      );
       doc.accounts.forEach((account, i) => {
         unique(account.models.map(modelName), ['accounts', i, 'models'], 'name', ctx);
         if (account.endpoint && !endpointProblem(account.endpoint)) {
@@ -131,7 +148,12 @@ export const ConfigDocumentSchema = z
         }
         account.collaborators.forEach((c, j) => {
           if (c.subject.startsWith('team:') && !(c.subject.slice(5) in doc.teams)) {
-            ctx.addIssue({ code: 'custom', path: ['accounts', i, 'collaborators', j, 'subject'], message: `team "${c.subject.slice(5)}" is not defined in "teams"`, input: c.subject });
+            ctx.addIssue({
+              code: 'custom',
+              path: ['accounts', i, 'collaborators', j, 'subject'],
+              message: `team "${c.subject.slice(5)}" is not defined in "teams"`,
+              input: c.subject,
+            });
           }
         });
       });
@@ -143,7 +165,8 @@ type IssueSink = { addIssue(issue: { code: 'custom'; path: (string | number)[]; 
 function unique(values: readonly string[], path: (string | number)[], field: string, ctx: IssueSink): void {
   const seen = new Set<string>();
   values.forEach((value, index) => {
-    if (seen.has(value)) ctx.addIssue({ code: 'custom', path: [...path, index, field], message: `duplicate ${field} "${field === 'hash' ? '…' : value}"`, input: value });
+    if (seen.has(value))
+      ctx.addIssue({ code: 'custom', path: [...path, index, field], message: `duplicate ${field} "${field === 'hash' ? '…' : value}"`, input: value });
     seen.add(value);
   });
 }

@@ -50,9 +50,18 @@ export class SecretConfigSource implements DocumentStore {
     if (!current) throw new Error(`${this.description} does not exist; create it first (the CDK stack does).`);
     if (baseVersion !== undefined && current.version !== baseVersion) throw new VersionConflictError();
     const versionId = randomUUID();
-    await this.client().send(new PutSecretValueCommand({ SecretId: this.secretId, SecretString: text, ClientRequestToken: versionId, VersionStages: [PENDING_STAGE] }));
+    await this.client().send(
+      new PutSecretValueCommand({ SecretId: this.secretId, SecretString: text, ClientRequestToken: versionId, VersionStages: [PENDING_STAGE] }),
+    );
     try {
-      await this.client().send(new UpdateSecretVersionStageCommand({ SecretId: this.secretId, VersionStage: 'AWSCURRENT', MoveToVersionId: versionId, RemoveFromVersionId: current.versionId }));
+      await this.client().send(
+        new UpdateSecretVersionStageCommand({
+          SecretId: this.secretId,
+          VersionStage: 'AWSCURRENT',
+          MoveToVersionId: versionId,
+          RemoveFromVersionId: current.versionId,
+        }),
+      );
     } catch (error) {
       if ((error as { name?: string }).name === 'InvalidParameterException') throw new VersionConflictError();
       throw error;

@@ -15,7 +15,12 @@ type AssumeRoleAuth = Extract<AuthConfig, { type: 'assume-role' }>;
 export function assumeRoleStrategy(cache: AssumedRoleCredentials = new AssumedRoleCredentials()): AssumeRoleStrategy {
   const signers = new Map<string, UpstreamAuth>();
   return (auth: AssumeRoleAuth, principal: Principal) => {
-    const key = { roleArn: auth.roleArn, externalId: auth.externalId, sessionName: roleSessionName(principal.subject), durationSeconds: auth.sessionDurationSeconds };
+    const key = {
+      roleArn: auth.roleArn,
+      externalId: auth.externalId,
+      sessionName: roleSessionName(principal.subject),
+      durationSeconds: auth.sessionDurationSeconds,
+    };
     const id = AssumedRoleCredentials.keyOf(key);
     let signer = signers.get(id);
     if (!signer) {

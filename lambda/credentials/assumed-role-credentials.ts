@@ -119,7 +119,12 @@ export class AssumedRoleCredentials {
     }
     const c = out.Credentials;
     if (!c?.AccessKeyId || !c.SecretAccessKey || !c.Expiration) throw new AssumeRoleError(new Error('STS returned no credentials'));
-    return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}), expiration: c.Expiration };
+    return {
+      accessKeyId: c.AccessKeyId,
+      secretAccessKey: c.SecretAccessKey,
+      ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}),
+      expiration: c.Expiration,
+    };
   }
 
   private evictOverflow(): void {

@@ -38,7 +38,11 @@ export class AccountCredentialResolver implements CredentialResolver {
       case 'api-key':
         return new BearerAuth(auth.apiKey);
       case 'access-key':
-        return new SigV4Auth({ accessKeyId: auth.accessKeyId, secretAccessKey: auth.secretAccessKey, ...(auth.sessionToken ? { sessionToken: auth.sessionToken } : {}) });
+        return new SigV4Auth({
+          accessKeyId: auth.accessKeyId,
+          secretAccessKey: auth.secretAccessKey,
+          ...(auth.sessionToken ? { sessionToken: auth.sessionToken } : {}),
+        });
       case 'default':
         return new SigV4Auth(defaultChainCredentials());
     }

@@ -21,7 +21,14 @@ export class SigV4Auth implements UpstreamAuth {
     const signingRegion = request.region;
     let signer = this.signers.get(signingRegion);
     if (!signer) {
-      signer = new SignatureV4({ service: MANTLE_SIGNING_SERVICE, region: signingRegion, credentials: this.credentials, sha256, uriEscapePath: true, applyChecksum: true });
+      signer = new SignatureV4({
+        service: MANTLE_SIGNING_SERVICE,
+        region: signingRegion,
+        credentials: this.credentials,
+        sha256,
+        uriEscapePath: true,
+        applyChecksum: true,
+      });
       this.signers.set(signingRegion, signer);
     }
     const { url } = request;
@@ -44,4 +51,3 @@ export class SigV4Auth implements UpstreamAuth {
     return signed.headers;
   }
 }
-

@@ -18,9 +18,15 @@ import { endpoint, type GatewayServices } from './services';
 export class WriteConflictError extends GatewayError {
   public override readonly name: string = 'WriteConflictError';
   public constructor(cause?: unknown) {
-    super(409, ErrorKind.invalidRequest, 'version_conflict', 'The configuration changed since the version this write is based on; read it again (GET) and retry with its ETag.', {
-      cause,
-    });
+    super(
+      409,
+      ErrorKind.invalidRequest,
+      'version_conflict',
+      'The configuration changed since the version this write is based on; read it again (GET) and retry with its ETag.',
+      {
+        cause,
+      },
+    );
   }
 }
 
@@ -34,7 +40,15 @@ function accountFor(name: string, principal: Principal, config: GatewayConfig): 
 
 function modelView(account: AccountConfig, model: ModelConfig) {
   const name = modelName(model);
-  return { id: `${account.name}/${name}`, name, modelId: model.modelId, region: model.region ?? account.region, route: model.route, ...(model.apis ? { apis: model.apis } : {}), ...(model.price ? { price: model.price } : {}) };
+  return {
+    id: `${account.name}/${name}`,
+    name,
+    modelId: model.modelId,
+    region: model.region ?? account.region,
+    route: model.route,
+    ...(model.apis ? { apis: model.apis } : {}),
+    ...(model.price ? { price: model.price } : {}),
+  };
 }
 
 function begin(ctx: RequestContext, services: GatewayServices) {
@@ -47,7 +61,16 @@ export const listAccounts = endpoint(PlainSurface.admin, async (ctx, services) =
   const data = config.document.accounts.flatMap((account) => {
     const role = roleOn(principal, account, config);
     if (!role) return [];
-    return [{ name: account.name, region: account.region, authType: account.auth.type, ...(account.project ? { project: account.project } : {}), role, models: account.models.length }];
+    return [
+      {
+        name: account.name,
+        region: account.region,
+        authType: account.auth.type,
+        ...(account.project ? { project: account.project } : {}),
+        role,
+        models: account.models.length,
+      },
+    ];
   });
   return jsonResponse(200, { data }, { etag: config.version });
 });
@@ -154,7 +177,8 @@ export const putModel = endpoint(PlainSurface.admin, async (ctx, services, param
   await beginWrite(ctx, services, params.account!);
   const body = jsonObjectBody(ctx.request, services.settings.maxRequestBytes);
   const name = params.name!;
-  if (body.name !== undefined && body.name !== name) throw new InvalidRequestError("The body's name must match the path, or be left out.", 'invalid_model', { param: 'name' });
+  if (body.name !== undefined && body.name !== name)
+    throw new InvalidRequestError("The body's name must match the path, or be left out.", 'invalid_model', { param: 'name' });
   return applyDocumentWrite(
     ctx,
     services,

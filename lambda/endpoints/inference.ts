@@ -20,7 +20,9 @@ export function inference(surface: ApiSurface): Endpoint {
     const body = jsonObjectBody(request, services.settings.maxRequestBytes);
     const model = resolveModel(requestedModel(body), principal, config);
     if (model.model.apis && !model.model.apis.includes(surface.api)) {
-      throw new InvalidRequestError(`The model '${model.id}' is not offered on this API; it allows: ${model.model.apis.join(', ')}.`, 'unsupported_api', { param: 'model' });
+      throw new InvalidRequestError(`The model '${model.id}' is not offered on this API; it allows: ${model.model.apis.join(', ')}.`, 'unsupported_api', {
+        param: 'model',
+      });
     }
     const ids = new ExchangeResponseIds(config, principal, model.account, exchange);
     const prepared = surface.prepare(body, request.body, { model, responseIds: ids });

@@ -20,7 +20,13 @@ export interface RelayAnswerOptions {
  * through the observer, or a whole body passed through it. How the answer ended goes to the
  * exchange once, when it ended.
  */
-export async function relayAnswer(ctx: RequestContext, response: IncomingMessage, surface: ApiSurface, observer: ExchangeObserver, options: RelayAnswerOptions): Promise<GatewayResponse> {
+export async function relayAnswer(
+  ctx: RequestContext,
+  response: IncomingMessage,
+  surface: ApiSurface,
+  observer: ExchangeObserver,
+  options: RelayAnswerOptions,
+): Promise<GatewayResponse> {
   const { exchange, request } = ctx;
   const contentType = response.headers['content-type'] ?? 'application/json';
   const statusCode = response.statusCode ?? 200;

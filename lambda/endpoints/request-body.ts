@@ -23,7 +23,9 @@ export function jsonObjectBody(request: GatewayRequest, maxBytes: number): JsonO
   }
   const problem = bodyStructureProblem(text);
   if (problem?.kind === 'duplicate-key') {
-    throw new InvalidRequestError(`The request body repeats the key '${problem.path.slice(0, 100)}'; send each key once.`, 'duplicate_key', { param: problem.path.slice(0, 100) });
+    throw new InvalidRequestError(`The request body repeats the key '${problem.path.slice(0, 100)}'; send each key once.`, 'duplicate_key', {
+      param: problem.path.slice(0, 100),
+    });
   }
   if (problem) throw new InvalidRequestError(`The request body is nested deeper than ${MAX_BODY_DEPTH} levels.`, 'invalid_json');
   return parsed as JsonObject;
@@ -33,9 +35,13 @@ export function jsonObjectBody(request: GatewayRequest, maxBytes: number): JsonO
 export function requestedModel(body: JsonObject): string {
   const model = body.model;
   if (typeof model !== 'string' || model.trim() === '') {
-    throw new InvalidRequestError("'model' is required and must be a string such as 'account/model'.", model === undefined ? 'missing_required_parameter' : 'invalid_type', {
-      param: 'model',
-    });
+    throw new InvalidRequestError(
+      "'model' is required and must be a string such as 'account/model'.",
+      model === undefined ? 'missing_required_parameter' : 'invalid_type',
+      {
+        param: 'model',
+      },
+    );
   }
   return model;
 }

@@ -40,13 +40,21 @@ export class ExchangeResponseIds implements ResponseIdCodec {
   public toClient(upstreamId: string): string {
     const route = this.exchange.route;
     if (!route || route.prefix === undefined) throw new ExchangeStateError('a response id is minted before the exchange was routed');
-    return encodeResponseId(this.config.signingKey, { account: this.account.name, region: route.region, prefix: route.prefix, upstreamId, subject: this.principal.subject });
+    return encodeResponseId(this.config.signingKey, {
+      account: this.account.name,
+      region: route.region,
+      prefix: route.prefix,
+      upstreamId,
+      subject: this.principal.subject,
+    });
   }
 
   public fromClient(id: string, param: string): { upstreamId: string; region: string } {
     const { ref } = openStoredResponse(id, this.principal, this.config);
     if (ref.account !== this.account.name) {
-      throw new InvalidRequestError(`The ${param} belongs to another account than the model's; use a model of the same account.`, 'invalid_previous_response', { param });
+      throw new InvalidRequestError(`The ${param} belongs to another account than the model's; use a model of the same account.`, 'invalid_previous_response', {
+        param,
+      });
     }
     return { upstreamId: ref.upstreamId, region: ref.region };
   }

@@ -45,6 +45,9 @@ export function storedResponse(method: 'GET' | 'DELETE' | 'POST', action: Stored
     record.setPhase('upstreamFirstByte', performance.now() - sentAt);
     exchange.routed(ref.prefix, upstreamRequestIdOf(response));
     const ids = new ExchangeResponseIds(config, principal, account, exchange);
-    return relayAnswer(ctx, response, responses, responses.followUp!(ids, ref.upstreamId, clientId), { streamIdleTimeoutMs: services.settings.streamIdleTimeoutMs, generatesNothing: true });
+    return relayAnswer(ctx, response, responses, responses.followUp!(ids, ref.upstreamId, clientId), {
+      streamIdleTimeoutMs: services.settings.streamIdleTimeoutMs,
+      generatesNothing: true,
+    });
   });
 }

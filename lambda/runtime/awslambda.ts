@@ -104,4 +104,3 @@ export function installAwsLambdaGlobal(): void {
   if (typeof g.awslambda?.streamifyResponse === 'function') return;
   g.awslambda = Object.assign(g.awslambda ?? {}, localAwsLambda);
 }
-

@@ -2,13 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, ServerResponse, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { closeServer, listen } from './listen';
-import {
-  DEFAULT_STREAM_CONTENT_TYPE,
-  HTTP_INTEGRATION_CONTENT_TYPE,
-  LocalResponseStream,
-  PRELUDE_DELIMITER,
-  type StreamingHandler,
-} from './awslambda';
+import { DEFAULT_STREAM_CONTENT_TYPE, HTTP_INTEGRATION_CONTENT_TYPE, LocalResponseStream, PRELUDE_DELIMITER, type StreamingHandler } from './awslambda';
 
 /** Lambda's own limit on a Function URL request payload. */
 export const FUNCTION_URL_MAX_REQUEST_BYTES = 6 * 1024 * 1024;
@@ -59,7 +53,13 @@ export function toFunctionUrlEvent(req: IncomingMessage, body: Buffer, requestId
       apiId: 'local',
       domainName: headers['host'] ?? 'localhost',
       domainPrefix: 'local',
-      http: { method: req.method ?? 'GET', path: rawPath, protocol: 'HTTP/1.1', sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: headers['user-agent'] ?? '' },
+      http: {
+        method: req.method ?? 'GET',
+        path: rawPath,
+        protocol: 'HTTP/1.1',
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
       requestId,
       routeKey: '$default',
       stage: '$default',
@@ -206,7 +206,9 @@ export async function startFunctionUrlServer(options: FunctionUrlServerOptions):
     const requestId = randomUUID();
     const body = given ?? (await readBody(req, FUNCTION_URL_MAX_REQUEST_BYTES).catch(() => undefined));
     if (body === undefined) {
-      res.writeHead(413, { 'content-type': 'application/json' }).end(JSON.stringify({ message: 'Request must be smaller than 6291456 bytes for the InvokeFunction operation' }));
+      res
+        .writeHead(413, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ message: 'Request must be smaller than 6291456 bytes for the InvokeFunction operation' }));
       return;
     }
     const deadline = Date.now() + timeoutMs;
@@ -221,13 +223,15 @@ export async function startFunctionUrlServer(options: FunctionUrlServerOptions):
       callbackWaitsForEmptyEventLoop: false,
       getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
     };
-    let relay: ResponseRelay | undefined;
+    // The stream and its relay refer to each other; the holder breaks the cycle of construction.
+    const holder: { relay?: ResponseRelay } = {};
     // The response ends as soon as the function ends its stream, not when its promise settles.
     const stream = new LocalResponseStream(
-      (chunk, done) => relay!.write(chunk, done),
-      () => relay!.finish(false),
+      (chunk, done) => holder.relay!.write(chunk, done),
+      () => holder.relay!.finish(false),
     );
-    relay = new ResponseRelay(res, stream, requestId);
+    const relay = new ResponseRelay(res, stream, requestId);
+    holder.relay = relay;
     let failed = false;
     try {
       await options.handler(toFunctionUrlEvent(req, body, requestId), stream, context);

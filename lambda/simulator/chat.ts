@@ -66,11 +66,19 @@ export function chatCompletion(body: Json, model: SimulatedModel, id: string, ca
     const message: Json = { role: 'assistant', content: p.content };
     if (p.reasoning) message.reasoning = p.reasoning;
     if (p.toolCall) message.tool_calls = [{ id: p.toolCall.id, type: 'function', function: { name: p.toolCall.name, arguments: p.toolCall.arguments } }];
-    return { json: { ...base, object: 'chat.completion', choices: [{ index: 0, message, finish_reason: finishReason, logprobs: null }], usage: p.usage }, usage: p.usage };
+    return {
+      json: { ...base, object: 'chat.completion', choices: [{ index: 0, message, finish_reason: finishReason, logprobs: null }], usage: p.usage },
+      usage: p.usage,
+    };
   }
   const includeUsage = body.stream_options?.include_usage === true;
   const chunk = (delta: Json, finish: string | null = null): string =>
-    JSON.stringify({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }], ...(includeUsage ? { usage: null } : {}) });
+    JSON.stringify({
+      ...base,
+      object: 'chat.completion.chunk',
+      choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }],
+      ...(includeUsage ? { usage: null } : {}),
+    });
   const events: string[] = [chunk({ role: 'assistant', content: '' })];
   if (p.reasoning) for (const piece of deltas(p.reasoning)) events.push(chunk({ reasoning: piece }));
   if (p.toolCall) {

@@ -24,10 +24,21 @@ export function anthropicMessage(body: Json, model: SimulatedModel, id: string, 
   const lastIsToolResult = Array.isArray(last?.content) && last.content.some((c: Json) => c?.type === 'tool_result');
   const useTool = tools.length > 0 && body.tool_choice?.type !== 'none' && !lastIsToolResult;
   const text = answerFor(model.id, prompt);
-  const block: Json = useTool ? { type: 'tool_use', id: `toolu_${id.slice(-6)}`, name: tools[0]!.name, input: sampleFor(tools[0]!.input_schema) } : { type: 'text', text };
+  const block: Json = useTool
+    ? { type: 'tool_use', id: `toolu_${id.slice(-6)}`, name: tools[0]!.name, input: sampleFor(tools[0]!.input_schema) }
+    : { type: 'text', text };
   const outputTokens = useTool ? 12 : deltas(text).length;
   const usage = { input_tokens: inputTokens, cache_creation_input_tokens: written, cache_read_input_tokens: read, output_tokens: outputTokens };
-  const message = { id, type: 'message', role: 'assistant', model: model.id, content: [block], stop_reason: useTool ? 'tool_use' : 'end_turn', stop_sequence: null, usage };
+  const message = {
+    id,
+    type: 'message',
+    role: 'assistant',
+    model: model.id,
+    content: [block],
+    stop_reason: useTool ? 'tool_use' : 'end_turn',
+    stop_sequence: null,
+    usage,
+  };
   if (body.stream !== true) return { json: message, usage };
   const frame = (type: string, data: Json): string => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
   const events = [

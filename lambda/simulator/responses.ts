@@ -22,7 +22,9 @@ export class SimulatedHttpError extends Error {
 }
 
 const notFound = (id: string): SimulatedHttpError =>
-  new SimulatedHttpError(404, { error: { message: `Response with id '${id}' not found.`, type: 'invalid_request_error', param: null, code: 'response_not_found' } });
+  new SimulatedHttpError(404, {
+    error: { message: `Response with id '${id}' not found.`, type: 'invalid_request_error', param: null, code: 'response_not_found' },
+  });
 
 function inputItems(input: unknown): Json[] {
   if (typeof input === 'string') return [{ type: 'message', role: 'user', content: [{ type: 'input_text', text: input }] }];
@@ -63,7 +65,12 @@ export class SimulatedResponses {
       const stored = this.store(region).get(previous);
       if (!stored) {
         throw new SimulatedHttpError(400, {
-          error: { message: `Previous response with id '${previous}' not found.`, type: 'invalid_request_error', param: 'previous_response_id', code: 'previous_response_not_found' },
+          error: {
+            message: `Previous response with id '${previous}' not found.`,
+            type: 'invalid_request_error',
+            param: 'previous_response_id',
+            code: 'previous_response_not_found',
+          },
         });
       }
       history = [...stored.inputItems, ...stored.response.output];
@@ -75,9 +82,21 @@ export class SimulatedResponses {
     let outputText = '';
     if (tools.length && body.tool_choice !== 'none') {
       const tool = tools[0]!;
-      output = [{ type: 'function_call', id: `fc_${id.slice(-6)}`, call_id: `call_${id.slice(-6)}`, name: tool.name, arguments: JSON.stringify(sampleFor(tool.parameters)), status: 'completed' }];
+      output = [
+        {
+          type: 'function_call',
+          id: `fc_${id.slice(-6)}`,
+          call_id: `call_${id.slice(-6)}`,
+          name: tool.name,
+          arguments: JSON.stringify(sampleFor(tool.parameters)),
+          status: 'completed',
+        },
+      ];
     } else {
-      outputText = body.text?.format?.type === 'json_schema' ? JSON.stringify(sampleFor(body.text.format.schema)) : answerFor(model.id, prompt) + (history.length ? ` (continuing ${history.length} earlier items)` : '');
+      outputText =
+        body.text?.format?.type === 'json_schema'
+          ? JSON.stringify(sampleFor(body.text.format.schema))
+          : answerFor(model.id, prompt) + (history.length ? ` (continuing ${history.length} earlier items)` : '');
       output = [{ type: 'message', id: itemId, status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: outputText, annotations: [] }] }];
     }
     const inputTokens = estimateTokens(history) + estimateTokens(body.input);
@@ -121,8 +140,11 @@ export class SimulatedResponses {
     const item = response.output[0];
     if (item.type === 'message') {
       events.push(frame('response.output_item.added', { output_index: 0, item: { ...item, status: 'in_progress', content: [] } }));
-      events.push(frame('response.content_part.added', { item_id: itemId, output_index: 0, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } }));
-      for (const delta of deltas(text)) events.push(frame('response.output_text.delta', { item_id: itemId, output_index: 0, content_index: 0, delta, logprobs: [] }));
+      events.push(
+        frame('response.content_part.added', { item_id: itemId, output_index: 0, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } }),
+      );
+      for (const delta of deltas(text))
+        events.push(frame('response.output_text.delta', { item_id: itemId, output_index: 0, content_index: 0, delta, logprobs: [] }));
       events.push(frame('response.output_text.done', { item_id: itemId, output_index: 0, content_index: 0, text, logprobs: [] }));
       events.push(frame('response.content_part.done', { item_id: itemId, output_index: 0, content_index: 0, part: item.content[0] }));
     } else {
@@ -161,7 +183,9 @@ export class SimulatedResponses {
     const stored = this.store(region).get(id);
     if (!stored) throw notFound(id);
     if (!stored.background) {
-      throw new SimulatedHttpError(400, { error: { message: 'Only background responses can be cancelled.', type: 'invalid_request_error', param: null, code: null } });
+      throw new SimulatedHttpError(400, {
+        error: { message: 'Only background responses can be cancelled.', type: 'invalid_request_error', param: null, code: null },
+      });
     }
     stored.response = { ...stored.response, status: 'cancelled' };
     return stored.response;

@@ -57,7 +57,8 @@ class HttpError extends Error {
 
 const anthropicError = (status: number, type: string, message: string): HttpError => new HttpError(status, { type: 'error', error: { type, message } });
 
-const openaiError = (status: number, message: string, type: string, code: string | null = null): HttpError => new HttpError(status, { error: { message, type, param: null, code } });
+const openaiError = (status: number, message: string, type: string, code: string | null = null): HttpError =>
+  new HttpError(status, { error: { message, type, param: null, code } });
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -115,7 +116,15 @@ export class MantleSimulator {
         }
       }
       const q = rawUrl.indexOf('?');
-      const entry: SimulatedRequest = { method: req.method ?? 'GET', path, query: q === -1 ? '' : rawUrl.slice(q + 1), region, auth, headers: req.headers, body };
+      const entry: SimulatedRequest = {
+        method: req.method ?? 'GET',
+        path,
+        query: q === -1 ? '' : rawUrl.slice(q + 1),
+        region,
+        auth,
+        headers: req.headers,
+        body,
+      };
       this.requests.push(entry);
       if (this.requests.length > (this.options.keepRequests ?? 1000)) this.requests.shift();
       const answer = await this.route(req.method ?? 'GET', path, body ?? {}, region, req.headers);
@@ -131,7 +140,8 @@ export class MantleSimulator {
         if (!res.headersSent) res.writeHead(error.status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(error.body));
         return;
       }
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'simulator failure', type: 'api_error' } }));
+      if (!res.headersSent)
+        res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: 'simulator failure', type: 'api_error' } }));
       else res.destroy();
     }
   }
@@ -139,30 +149,46 @@ export class MantleSimulator {
   private authenticate(req: IncomingMessage, rawUrl: string, body: Buffer): Pick<SimulatedRequest, 'region' | 'auth'> {
     const authorization = req.headers.authorization ?? '';
     if (authorization.startsWith('Bearer ')) {
-      if (!this.credentials.apiKeys.has(authorization.slice(7).trim())) throw openaiError(401, 'The API key is invalid.', 'authentication_error', 'invalid_api_key');
+      if (!this.credentials.apiKeys.has(authorization.slice(7).trim()))
+        throw openaiError(401, 'The API key is invalid.', 'authentication_error', 'invalid_api_key');
       return { region: this.options.bearerRegion ?? 'us-east-1', auth: { type: 'bearer' } };
     }
     if (authorization.startsWith('AWS4-HMAC-SHA256')) {
       try {
         const verified = verifySigV4({ method: req.method ?? 'GET', rawUrl, headers: req.headers, body }, this.credentials, SIMULATOR_SIGNING_SERVICE);
-        return { region: verified.region, auth: { type: 'sigv4', accessKeyId: verified.accessKeyId, ...(verified.sessionToken ? { sessionToken: verified.sessionToken } : {}) } };
+        return {
+          region: verified.region,
+          auth: { type: 'sigv4', accessKeyId: verified.accessKeyId, ...(verified.sessionToken ? { sessionToken: verified.sessionToken } : {}) },
+        };
       } catch (error) {
         if (error instanceof SignatureError) {
-          throw openaiError(error.status, `User is not authorized: ${error.message} (principal arn:aws:iam::123456789012:user/simulated)`, 'permission_denied_error', 'access_denied');
+          throw openaiError(
+            error.status,
+            `User is not authorized: ${error.message} (principal arn:aws:iam::123456789012:user/simulated)`,
+            'permission_denied_error',
+            'access_denied',
+          );
         }
         throw error;
       }
     }
-    throw openaiError(401, 'Missing authentication: sign the request with SigV4 (service bedrock-mantle) or send a Bedrock API key.', 'authentication_error', 'missing_authentication');
+    throw openaiError(
+      401,
+      'Missing authentication: sign the request with SigV4 (service bedrock-mantle) or send a Bedrock API key.',
+      'authentication_error',
+      'missing_authentication',
+    );
   }
 
   private model(body: Json, prefix: string, api: Api): SimulatedModel {
     const id = body.model;
     const model = typeof id === 'string' ? SIMULATED_MODEL_BY_ID.get(id) : undefined;
-    if (!model) throw openaiError(404, `The model '${String(id)}' does not exist or is not available in this region.`, 'invalid_request_error', 'model_not_found');
+    if (!model)
+      throw openaiError(404, `The model '${String(id)}' does not exist or is not available in this region.`, 'invalid_request_error', 'model_not_found');
     if (api !== 'messages') {
       if (model.openaiV1 && prefix === '/v1' && model.wrongRoute !== 'not-on-route') throw new HttpError(401, BERM_BODY);
-      if (model.openaiV1 !== (prefix === '/openai/v1')) throw openaiError(404, `The model '${model.id}' isn't supported on this route.`, 'invalid_request_error', 'unsupported_route');
+      if (model.openaiV1 !== (prefix === '/openai/v1'))
+        throw openaiError(404, `The model '${model.id}' isn't supported on this route.`, 'invalid_request_error', 'unsupported_route');
     }
     if (!model.apis.includes(api)) {
       const path = api === 'chat' ? '/v1/chat/completions' : api === 'responses' ? '/v1/responses' : '/v1/messages';
@@ -185,7 +211,12 @@ export class MantleSimulator {
     const prefix = m?.[1];
     const rest = m?.[2];
     if (prefix && rest === '/models' && method === 'GET') {
-      return { json: { object: 'list', data: SIMULATED_MODELS.map((model) => ({ id: model.id, object: 'model', created: SIMULATED_CREATED_SECONDS, owned_by: 'system' })) } };
+      return {
+        json: {
+          object: 'list',
+          data: SIMULATED_MODELS.map((model) => ({ id: model.id, object: 'model', created: SIMULATED_CREATED_SECONDS, owned_by: 'system' })),
+        },
+      };
     }
     if (prefix && rest === '/chat/completions' && method === 'POST') {
       const model = this.model(body, prefix, 'chat');
@@ -215,7 +246,11 @@ export class MantleSimulator {
     const status = spec.status!;
     const type = status === 429 ? 'rate_limit_error' : status >= 500 ? 'api_error' : 'invalid_request_error';
     const message = status === 429 ? 'Too many tokens, please wait before trying again.' : `Simulated failure ${status}.`;
-    throw new HttpError(status, { error: { message, type, param: null, code: status === 429 ? 'throttling' : 'simulated' } }, spec.retryAfter !== undefined ? { 'retry-after': String(spec.retryAfter) } : {});
+    throw new HttpError(
+      status,
+      { error: { message, type, param: null, code: status === 429 ? 'throttling' : 'simulated' } },
+      spec.retryAfter !== undefined ? { 'retry-after': String(spec.retryAfter) } : {},
+    );
   }
 
   private async send(res: ServerResponse, answer: SimulatedAnswer, fault: FaultSpec, path: string): Promise<void> {
@@ -254,7 +289,13 @@ export class MantleSimulator {
       sent++;
       if (fault.malformedError && sent === 1) {
         // Mantle's malformed error frames: a bare {"message"} or an error event whose data is a JSON string.
-        res.end(path.endsWith('/responses') ? 'event: error\ndata: "Internal server error"\n\n' : path.startsWith('/anthropic') ? 'event: error\ndata: {"message": "Internal server error"}\n\n' : 'data: {"message": "Internal server error"}\n\n');
+        res.end(
+          path.endsWith('/responses')
+            ? 'event: error\ndata: "Internal server error"\n\n'
+            : path.startsWith('/anthropic')
+              ? 'event: error\ndata: {"message": "Internal server error"}\n\n'
+              : 'data: {"message": "Internal server error"}\n\n',
+        );
         return;
       }
     }

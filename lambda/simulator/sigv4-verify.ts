@@ -44,7 +44,12 @@ function parseAmzDate(value: string): number {
 
 /** Verifies a SigV4-signed request; throws SignatureError when it is not valid for `service`. */
 export function verifySigV4(
-  request: { readonly method: string; readonly rawUrl: string; readonly headers: Readonly<Record<string, string | string[] | undefined>>; readonly body: Buffer },
+  request: {
+    readonly method: string;
+    readonly rawUrl: string;
+    readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+    readonly body: Buffer;
+  },
   credentials: SimulatorCredentials,
   service: string,
   now: number = Date.now(),

@@ -33,7 +33,13 @@ function readTokens(into: AnthropicTokens, usage: unknown): void {
 export function messagesUsage(t: AnthropicTokens): Usage {
   const cached = t.cacheRead ?? 0;
   const written = t.cacheWrite ?? 0;
-  return { inputTokens: (t.input ?? 0) + cached + written, cachedInputTokens: cached, cacheWriteTokens: written, outputTokens: t.output ?? 0, reasoningTokens: 0 };
+  return {
+    inputTokens: (t.input ?? 0) + cached + written,
+    cachedInputTokens: cached,
+    cacheWriteTokens: written,
+    outputTokens: t.output ?? 0,
+    reasoningTokens: 0,
+  };
 }
 
 /** Reads usage from `message_start` merged with `message_delta` (or a whole message); bytes pass untouched. */

@@ -25,6 +25,8 @@ function parseUsage(text: string): Usage | undefined {
 /** Chat Completions usage: `prompt_tokens` already includes the cached ones. */
 export function chatUsage(usage: unknown): Usage | undefined {
   if (!usage || typeof usage !== 'object') return undefined;
+  // Untrusted JSON read field by field: tokenCount() checks every value it takes.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const u = usage as Record<string, any>;
   return {
     inputTokens: tokenCount(u.prompt_tokens),
@@ -75,7 +77,6 @@ class ChatObserver extends ObserverBase {
     const mirrored = mirrorReasoningText(text);
     return mirrored === text ? raw : Buffer.from(mirrored);
   }
-
 
   /** A bare `{"message"}` frame is Mantle's malformed error: re-emit it as a proper error frame. */
   private normaliseBareMessage(raw: Buffer): Buffer {

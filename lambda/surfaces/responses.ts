@@ -13,6 +13,8 @@ const TERMINAL_EVENTS = new Set(['response.completed', 'response.incomplete', 'r
 /** Responses usage: `input_tokens` includes the cached ones. */
 export function responsesUsage(usage: unknown): Usage | undefined {
   if (!usage || typeof usage !== 'object') return undefined;
+  // Untrusted JSON read field by field: tokenCount() checks every value it takes.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const u = usage as Record<string, any>;
   return {
     inputTokens: tokenCount(u.input_tokens),
@@ -81,7 +83,6 @@ class ResponsesObserver extends ObserverBase {
     }
     return this.swap(raw);
   }
-
 
   private learn(response: JsonObject): void {
     const id = response.id;

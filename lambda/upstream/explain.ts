@@ -20,11 +20,12 @@ export function isRouteRefusal(status: number, body: Buffer, pathTried: string):
   return status === 400 && message.includes(`does not support the '${pathTried}' API`);
 }
 
-
 /** The message of a Mantle error body (`error.message`, a bare `error` string, or `message`). */
 export function upstreamMessage(body: Buffer): string {
   const text = body.toString('utf8');
   try {
+    // Untrusted JSON: only string members are taken.
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const parsed = JSON.parse(text) as Record<string, any>;
     const message = typeof parsed.error === 'string' ? parsed.error : (parsed.error?.message ?? parsed.message);
     if (typeof message === 'string') return message;
@@ -33,7 +34,6 @@ export function upstreamMessage(body: Buffer): string {
   }
   return text.trim();
 }
-
 
 const KIND_BY_STATUS: Readonly<Record<number, Kind>> = {
   400: ErrorKind.invalidRequest,
@@ -53,7 +53,12 @@ export interface ExplainContext {
  * Turns a Mantle refusal into the error the caller sees, explained: what permission is missing,
  * which API to use instead, when to retry. Statuses are kept where they mean the same to the caller.
  */
-export function explainUpstreamError(status: number, headers: Readonly<Record<string, string | string[] | undefined>>, body: Buffer, ctx: ExplainContext): UpstreamError {
+export function explainUpstreamError(
+  status: number,
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+  body: Buffer,
+  ctx: ExplainContext,
+): UpstreamError {
   const message = redactArns(upstreamMessage(body));
   const said = message ? ` Mantle said: ${message}` : '';
   if (status === 401 || status === 403) {
@@ -64,7 +69,12 @@ export function explainUpstreamError(status: number, headers: Readonly<Record<st
     return new UpstreamError(403, ErrorKind.permission, 'upstream_access_denied', `Bedrock Mantle refused the request (access denied).${hint}${said}`);
   }
   if ((status === 400 || status === 404) && /not support|isn't supported|is not supported/i.test(message)) {
-    return new UpstreamError(400, ErrorKind.invalidRequest, 'unsupported_api', `The model '${ctx.modelId}' does not support this API on Mantle: use Chat Completions (/v1/chat/completions), or the Messages API (/v1/messages) for Anthropic models.${said}`);
+    return new UpstreamError(
+      400,
+      ErrorKind.invalidRequest,
+      'unsupported_api',
+      `The model '${ctx.modelId}' does not support this API on Mantle: use Chat Completions (/v1/chat/completions), or the Messages API (/v1/messages) for Anthropic models.${said}`,
+    );
   }
   if (status === 429) {
     const retryAfter = headers['retry-after'];
@@ -77,7 +87,12 @@ export function explainUpstreamError(status: number, headers: Readonly<Record<st
     return new UpstreamError(mapped, ErrorKind.upstream, 'upstream_error', `Bedrock Mantle failed (${status}).${said}`);
   }
   if (status >= 300 && status < 400) {
-    return new UpstreamError(502, ErrorKind.upstream, 'upstream_redirect', `Bedrock Mantle answered with a redirect (${status}); the gateway never follows redirects.`);
+    return new UpstreamError(
+      502,
+      ErrorKind.upstream,
+      'upstream_redirect',
+      `Bedrock Mantle answered with a redirect (${status}); the gateway never follows redirects.`,
+    );
   }
   const kind = KIND_BY_STATUS[status] ?? ErrorKind.invalidRequest;
   return new UpstreamError(status, kind, 'upstream_rejected', message || `Bedrock Mantle rejected the request (${status}).`);

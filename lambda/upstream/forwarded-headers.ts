@@ -18,7 +18,10 @@ export function forwardedHeaders(headers: Readonly<Record<string, string>>): Rec
   for (const name of FORWARDED_CLIENT_HEADERS) {
     const value = headers[name];
     if (value === undefined) continue;
-    if (!HEADER_VALUE.test(value)) throw new InvalidRequestError(`The header '${name}' holds characters that are not allowed in an HTTP header (visible ASCII only).`, 'invalid_header', { param: name });
+    if (!HEADER_VALUE.test(value))
+      throw new InvalidRequestError(`The header '${name}' holds characters that are not allowed in an HTTP header (visible ASCII only).`, 'invalid_header', {
+        param: name,
+      });
     out[name] = value;
   }
   return out;

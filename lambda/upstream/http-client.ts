@@ -127,6 +127,8 @@ export function readBody(message: IncomingMessage, { capBytes = 1024 * 1024, idl
       resolve(chunks.length === 1 && size <= capBytes ? chunks[0]! : Buffer.concat(chunks).subarray(0, capBytes));
     });
     message.once('error', reject);
-    message.once('aborted', () => reject(new UpstreamError(502, ErrorKind.upstream, 'upstream_connection_lost', 'The connection to Bedrock Mantle closed mid-answer.')));
+    message.once('aborted', () =>
+      reject(new UpstreamError(502, ErrorKind.upstream, 'upstream_connection_lost', 'The connection to Bedrock Mantle closed mid-answer.')),
+    );
   });
 }

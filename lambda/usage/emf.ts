@@ -24,7 +24,9 @@ const directives = new Map<string, string>();
 function directiveJson(namespace: string): string {
   let json = directives.get(namespace);
   if (json === undefined) {
-    json = JSON.stringify([{ Namespace: namespace, Dimensions: DIMENSION_SETS, Metrics: (Object.keys(METRICS) as MetricName[]).map((Name) => ({ Name, Unit: METRICS[Name] })) }]);
+    json = JSON.stringify([
+      { Namespace: namespace, Dimensions: DIMENSION_SETS, Metrics: (Object.keys(METRICS) as MetricName[]).map((Name) => ({ Name, Unit: METRICS[Name] })) },
+    ]);
     directives.set(namespace, json);
   }
   return json;

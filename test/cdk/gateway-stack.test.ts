@@ -70,7 +70,12 @@ describe('MantleGateway stack', () => {
 
   it('creates the configuration secret with a starter document and a generated signing key (never in the template)', () => {
     template.hasResourceProperties('AWS::SecretsManager::Secret', {
-      GenerateSecretString: { SecretStringTemplate: JSON.stringify({ version: 1, admins: [], teams: {}, tokens: [], accounts: [] }), GenerateStringKey: 'signingKey', PasswordLength: 44, ExcludePunctuation: true },
+      GenerateSecretString: {
+        SecretStringTemplate: JSON.stringify({ version: 1, admins: [], teams: {}, tokens: [], accounts: [] }),
+        GenerateStringKey: 'signingKey',
+        PasswordLength: 44,
+        ExcludePunctuation: true,
+      },
     });
     expect(JSON.stringify(template.toJSON())).not.toMatch(/"signingKey"\s*:\s*"[A-Za-z0-9+/]{40,}/);
   });
@@ -78,7 +83,13 @@ describe('MantleGateway stack', () => {
   it('imports the configuration secret by ARN instead of creating one', () => {
     withOptions.resourceCountIs('AWS::SecretsManager::Secret', 0);
     withOptions.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ GATEWAY_CONFIG_SECRET_ID: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:gw-config-AbCdEf', METRICS_NAMESPACE: 'Acme/Gateway', AWS_BEDROCK_MANTLE_OPENAI_V1_PREFIX_MODELS: 'acme.frontier-1' }) },
+      Environment: {
+        Variables: Match.objectLike({
+          GATEWAY_CONFIG_SECRET_ID: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:gw-config-AbCdEf',
+          METRICS_NAMESPACE: 'Acme/Gateway',
+          AWS_BEDROCK_MANTLE_OPENAI_V1_PREFIX_MODELS: 'acme.frontier-1',
+        }),
+      },
       ReservedConcurrentExecutions: 50,
     });
   });
@@ -111,14 +122,26 @@ describe('MantleGateway stack', () => {
   });
 
   it('outputs the URLs, the role, the secret and the dashboard', () => {
-    for (const name of ['FunctionUrl', 'OpenAIBaseUrl', 'AnthropicBaseUrl', 'GatewayRoleArn', 'ConfigSecretArn', 'DashboardName', 'TableName']) template.hasOutput(name, {});
+    for (const name of ['FunctionUrl', 'OpenAIBaseUrl', 'AnthropicBaseUrl', 'GatewayRoleArn', 'ConfigSecretArn', 'DashboardName', 'TableName'])
+      template.hasOutput(name, {});
     template.hasOutput('OpenAIBaseUrl', { Value: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.stringLikeRegexp('FunctionUrl'), 'FunctionUrl'] }, 'v1']] } });
   });
 
   it('draws a dashboard over the SPEC metrics by account and model, with percentiles and top subjects', () => {
     const dashboards = template.findResources('AWS::CloudWatch::Dashboard');
     const body = JSON.stringify(Object.values(dashboards)[0]);
-    for (const metric of ['CostUSD', 'InputTokens', 'OutputTokens', 'CachedInputTokens', 'Requests', 'Errors', 'Throttles', 'Latency', 'TimeToFirstByte', 'AuthFailures']) {
+    for (const metric of [
+      'CostUSD',
+      'InputTokens',
+      'OutputTokens',
+      'CachedInputTokens',
+      'Requests',
+      'Errors',
+      'Throttles',
+      'Latency',
+      'TimeToFirstByte',
+      'AuthFailures',
+    ]) {
       expect(body).toContain(metric);
       expect(Object.keys(METRICS)).toContain(metric);
     }
@@ -130,7 +153,10 @@ describe('MantleGateway stack', () => {
 
   it('alarms on the error rate, throttles and refused tokens, notifying the topic when given', () => {
     template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Metrics: Match.arrayWith([Match.objectLike({ Expression: 'IF(requests > 0, errors / requests, 0)' })]), Threshold: 0.05 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Metrics: Match.arrayWith([Match.objectLike({ Expression: 'IF(requests > 0, errors / requests, 0)' })]),
+      Threshold: 0.05,
+    });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Throttles', Namespace: 'MantleGateway' });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'AuthFailures', Namespace: 'MantleGateway', Threshold: 50 });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: Match.absent() });
@@ -176,7 +202,9 @@ describe('MantleGateway stack', () => {
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
     });
-    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ GATEWAY_TABLE_NAME: { Ref: Match.stringLikeRegexp('GatewayStateTable') } }) } });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ GATEWAY_TABLE_NAME: { Ref: Match.stringLikeRegexp('GatewayStateTable') } }) },
+    });
     const table = statements(template).find((s) => JSON.stringify(s.Action).includes('dynamodb:'));
     expect([...table.Action].sort()).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
     expect(JSON.stringify(table.Resource)).toContain('GatewayStateTable');
@@ -201,7 +229,11 @@ describe('MantleGateway stack', () => {
   it('builds every ARN with the deploying partition', () => {
     const body = JSON.stringify(template.toJSON());
     expect(body).not.toMatch(/"arn:aws:/);
-    const customer = JSON.stringify(Template.fromStack(new MantleCustomerRoleStack(new App(), 'C', { role: { gatewayRoleArn: 'arn:aws-cn:iam::999999999999:role/Gateway', externalId: 'ext-123' } })).toJSON());
+    const customer = JSON.stringify(
+      Template.fromStack(
+        new MantleCustomerRoleStack(new App(), 'C', { role: { gatewayRoleArn: 'arn:aws-cn:iam::999999999999:role/Gateway', externalId: 'ext-123' } }),
+      ).toJSON(),
+    );
     expect(customer).toContain('"arn:",{"Ref":"AWS::Partition"},":bedrock-mantle:*:"');
   });
 
@@ -216,13 +248,22 @@ describe('customer role stack', () => {
   let template: Template;
   beforeAll(() => {
     const app = new App();
-    template = Template.fromStack(new MantleCustomerRoleStack(app, 'Customer', { role: { gatewayRoleArn: 'arn:aws:iam::999999999999:role/Gateway', externalId: 'ext-123' } }));
+    template = Template.fromStack(
+      new MantleCustomerRoleStack(app, 'Customer', { role: { gatewayRoleArn: 'arn:aws:iam::999999999999:role/Gateway', externalId: 'ext-123' } }),
+    );
   });
 
   it('trusts the gateway role only with the external id', () => {
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {
-        Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::999999999999:role/Gateway' }, Condition: { StringEquals: { 'sts:ExternalId': 'ext-123' } } }],
+        Statement: [
+          {
+            Action: 'sts:AssumeRole',
+            Effect: 'Allow',
+            Principal: { AWS: 'arn:aws:iam::999999999999:role/Gateway' },
+            Condition: { StringEquals: { 'sts:ExternalId': 'ext-123' } },
+          },
+        ],
       },
     });
   });
@@ -250,7 +291,9 @@ describe('customer role stack', () => {
 describe('cdk-nag AwsSolutions', () => {
   it('passes on both stacks, every acknowledged finding with a reason', () => {
     const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'cdk-nag-')) });
-    new MantleGatewayStack(app, 'MantleGateway', { gateway: (stack) => ({ assumableRoleArns: CUSTOMER_ROLES, alarmTopic: Topic.fromTopicArn(stack, 'Topic', TOPIC) }) });
+    new MantleGatewayStack(app, 'MantleGateway', {
+      gateway: (stack) => ({ assumableRoleArns: CUSTOMER_ROLES, alarmTopic: Topic.fromTopicArn(stack, 'Topic', TOPIC) }),
+    });
     new MantleCustomerRoleStack(app, 'Customer', { role: { gatewayRoleArn: 'arn:aws:iam::999999999999:role/Gateway', externalId: 'ext-123' } });
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     const write = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
@@ -267,7 +310,12 @@ describe('npx cdk synth', () => {
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('AWS_') && v !== undefined) env[k] = v;
     const out = mkdtempSync(join(tmpdir(), 'cdk-synth-'));
-    const res = spawnSync('npx', ['cdk', 'synth', '--quiet', '--no-notices', '--output', out], { cwd: ROOT, env: { ...env, CDK_DISABLE_VERSION_CHECK: '1' }, encoding: 'utf8', timeout: 180_000 });
+    const res = spawnSync('npx', ['cdk', 'synth', '--quiet', '--no-notices', '--output', out], {
+      cwd: ROOT,
+      env: { ...env, CDK_DISABLE_VERSION_CHECK: '1' },
+      encoding: 'utf8',
+      timeout: 180_000,
+    });
     expect(res.stderr).not.toMatch(/Error/);
     expect(res.status).toBe(0);
   }, 200_000);
@@ -276,7 +324,12 @@ describe('npx cdk synth', () => {
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('AWS_') && v !== undefined) env[k] = v;
     const out = mkdtempSync(join(tmpdir(), 'cdk-synth-'));
-    const res = spawnSync('npx', ['cdk', 'synth', 'MantleGatewayCustomerRole', '--quiet', '--no-notices', '--output', out], { cwd: ROOT, env: { ...env, CDK_DISABLE_VERSION_CHECK: '1' }, encoding: 'utf8', timeout: 180_000 });
+    const res = spawnSync('npx', ['cdk', 'synth', 'MantleGatewayCustomerRole', '--quiet', '--no-notices', '--output', out], {
+      cwd: ROOT,
+      env: { ...env, CDK_DISABLE_VERSION_CHECK: '1' },
+      encoding: 'utf8',
+      timeout: 180_000,
+    });
     expect(res.status).not.toBe(0);
     expect(res.stderr).toContain('-c gatewayRoleArn=');
     expect(res.stderr).toContain('-c externalId=');

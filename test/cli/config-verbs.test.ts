@@ -85,7 +85,7 @@ describe('mantle-gateway CLI on configuration files', () => {
   it.each([
     [['frobnicate'], 'Unknown command "frobnicate"'],
     [['validate'], 'Missing --config FILE or --secret-id ID'],
-    [['validate', '--config'], "argument missing"],
+    [['validate', '--config'], 'argument missing'],
     [['token', 'create', '--config', '/tmp/x.json'], 'Missing --subject'],
     [['token', 'create', '--subject', 'alice', '--config', '/tmp/x.json'], 'must be user:<id> or service:<id>'],
     [['token', 'create', '--subject', 'user:a', '--expires-in', 'soon', '--config', '/tmp/x.json'], '--expires-in must look like'],

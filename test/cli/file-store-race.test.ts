@@ -37,7 +37,12 @@ describe('the file store across processes', () => {
       expect(answers.filter((a) => a.status === 201).length).toBeGreaterThan(0);
       const final = JSON.parse(readFileSync(file, 'utf8'));
       const names = final.accounts[0].models.map((m: { name: string }) => m.name).sort();
-      expect(names).toEqual(answers.filter((a) => a.status === 201).map((a) => a.name).sort());
+      expect(names).toEqual(
+        answers
+          .filter((a) => a.status === 201)
+          .map((a) => a.name)
+          .sort(),
+      );
       // token create reads again and re-applies on a conflict: every run lands.
       expect(created.map((c) => c.code)).toEqual([0, 0, 0, 0]);
       expect(final.tokens.filter((t: { subject: string }) => t.subject === 'service:race')).toHaveLength(4);

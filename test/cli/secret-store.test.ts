@@ -49,11 +49,24 @@ describe('mantle-gateway serve --secret-id (the CLI binary against the local Sec
     expect((await runCli(['init', '--secret-id', 'gw/serve', '--force'], env)).code).toBe(0);
     const doc = JSON.parse(aws.secretsManager.currentText('gw/serve')!);
     doc.admins = ['user:root@example.com'];
-    doc.accounts = [{ name: 'dev', region: 'us-east-1', auth: { type: 'api-key', apiKey: DEV_API_KEY }, collaborators: [{ subject: '*', role: 'user' }], models: [{ modelId: 'openai.gpt-oss-120b' }] }];
+    doc.accounts = [
+      {
+        name: 'dev',
+        region: 'us-east-1',
+        auth: { type: 'api-key', apiKey: DEV_API_KEY },
+        collaborators: [{ subject: '*', role: 'user' }],
+        models: [{ modelId: 'openai.gpt-oss-120b' }],
+      },
+    ];
     aws.secretsManager.setCurrent('gw/serve', JSON.stringify(doc));
     const created = await runCli(['token', 'create', '--subject', 'user:root@example.com', '--secret-id', 'gw/serve'], env);
     const token = created.stdout.trim().split('\n').at(-1)!;
-    const { child, match } = await startCli(['serve', '--secret-id', 'gw/serve', '--port', '0', '--simulate'], /listening on (http:\/\/127\.0\.0\.1:\d+)/, undefined, env);
+    const { child, match } = await startCli(
+      ['serve', '--secret-id', 'gw/serve', '--port', '0', '--simulate'],
+      /listening on (http:\/\/127\.0\.0\.1:\d+)/,
+      undefined,
+      env,
+    );
     try {
       const url = match[1]!;
       const models = await fetch(`${url}/v1/models`, { headers: { authorization: `Bearer ${token}` } });
@@ -70,7 +83,10 @@ describe('mantle-gateway serve --secret-id (the CLI binary against the local Sec
         body: JSON.stringify({ modelId: 'openai.gpt-oss-20b' }),
       });
       expect(put.status).toBe(201);
-      expect(JSON.parse(aws.secretsManager.currentText('gw/serve')!).accounts[0].models.map((m: { modelId: string }) => m.modelId)).toEqual(['openai.gpt-oss-120b', 'openai.gpt-oss-20b']);
+      expect(JSON.parse(aws.secretsManager.currentText('gw/serve')!).accounts[0].models.map((m: { modelId: string }) => m.modelId)).toEqual([
+        'openai.gpt-oss-120b',
+        'openai.gpt-oss-20b',
+      ]);
     } finally {
       expect(await stopCli(child)).toBe(0);
     }

@@ -45,10 +45,23 @@ describe('admin API', () => {
 
     it.each([
       ['outsider', []],
-      ['user', [{ name: 'sim', role: 'user' }, { name: 'keyed', role: 'user' }]],
+      [
+        'user',
+        [
+          { name: 'sim', role: 'user' },
+          { name: 'keyed', role: 'user' },
+        ],
+      ],
       ['managerOfAnother', [{ name: 'private', role: 'manager' }]],
       ['manager', [{ name: 'sim', role: 'manager' }]],
-      ['admin', [{ name: 'sim', role: 'admin' }, { name: 'keyed', role: 'admin' }, { name: 'private', role: 'admin' }]],
+      [
+        'admin',
+        [
+          { name: 'sim', role: 'admin' },
+          { name: 'keyed', role: 'admin' },
+          { name: 'private', role: 'admin' },
+        ],
+      ],
     ] as const)('%s sees its accounts and roles on GET /admin/accounts, never credentials', async (who, expected) => {
       const res = await as(token(who as Who), 'GET', '/admin/accounts');
       expect(res.status).toBe(200);
@@ -74,7 +87,11 @@ describe('admin API', () => {
 
   it('validates a write against the whole document and names the field', async () => {
     const before = readFileSync(gw.configFile, 'utf8');
-    const res = await as(gw.tokens.admin, 'PUT', '/admin/accounts/sim/models/broken', { modelId: 'openai.gpt-oss-20b', price: { input: -1, output: 1 }, region: 'atlantis-1' });
+    const res = await as(gw.tokens.admin, 'PUT', '/admin/accounts/sim/models/broken', {
+      modelId: 'openai.gpt-oss-20b',
+      price: { input: -1, output: 1 },
+      region: 'atlantis-1',
+    });
     expect(res.status).toBe(400);
     expect(res.json.error.code).toBe('invalid_model');
     expect(res.json.error.message).toContain('price.input');
@@ -124,10 +141,18 @@ describe('admin API writes to a Secrets Manager secret', () => {
   it('writes through a staging label and moves AWSCURRENT; a concurrent writer gets 409', async () => {
     const headers = { authorization: `Bearer ${gw.tokens.admin}`, 'content-type': 'application/json' };
     const etag = (await call(`${gw.url}/admin/accounts/sim/models`, { headers })).headers.get('etag')!;
-    const put = (name: string) => call(`${gw.url}/admin/accounts/sim/models/${name}`, { method: 'PUT', headers: { ...headers, 'if-match': etag }, body: JSON.stringify({ modelId: 'openai.gpt-oss-20b' }) });
+    const put = (name: string) =>
+      call(`${gw.url}/admin/accounts/sim/models/${name}`, {
+        method: 'PUT',
+        headers: { ...headers, 'if-match': etag },
+        body: JSON.stringify({ modelId: 'openai.gpt-oss-20b' }),
+      });
     const first = await put('from-secret');
     expect(first.status).toBe(201);
-    expect(JSON.parse(gw.aws!.secretsManager.currentText(gw.secretName!)!).accounts[0].models.at(-1)).toEqual({ modelId: 'openai.gpt-oss-20b', name: 'from-secret' });
+    expect(JSON.parse(gw.aws!.secretsManager.currentText(gw.secretName!)!).accounts[0].models.at(-1)).toEqual({
+      modelId: 'openai.gpt-oss-20b',
+      name: 'from-secret',
+    });
     expect(gw.aws!.callCount('secretsmanager', 'UpdateSecretVersionStage')).toBe(1);
     const second = await put('stale-write');
     expect(second.status).toBe(409);

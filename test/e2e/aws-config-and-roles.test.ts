@@ -77,7 +77,10 @@ describe('configuration from Secrets Manager', () => {
 
   it('takes a change in the secret into account after the TTL, without making a request wait', async () => {
     expect(await models()).not.toContain('sim/added-later');
-    gw.aws!.secretsManager.setCurrent(gw.secretName!, edited((d) => d.accounts[0].models.push({ name: 'added-later', modelId: 'openai.gpt-oss-20b' })));
+    gw.aws!.secretsManager.setCurrent(
+      gw.secretName!,
+      edited((d) => d.accounts[0].models.push({ name: 'added-later', modelId: 'openai.gpt-oss-20b' })),
+    );
     await sleep(250);
     await models(); // starts the refresh, served from the held document
     await sleep(50);
@@ -104,7 +107,10 @@ describe('configuration from Secrets Manager', () => {
     const before = await models();
     const stderr = captureStderr();
     try {
-      gw.aws!.secretsManager.setCurrent(gw.secretName!, edited((d) => (d.accounts[0].region = 'moon-1')));
+      gw.aws!.secretsManager.setCurrent(
+        gw.secretName!,
+        edited((d) => (d.accounts[0].region = 'moon-1')),
+      );
       for (let i = 0; i < 4; i++) {
         await sleep(120);
         expect(await models()).toEqual(before);
@@ -130,7 +136,13 @@ describe('customer roles through STS', () => {
     const res = await ask(gw.tokens.bob);
     expect(res.status).toBe(200);
     const assumed = gw.aws!.sts.assumeRoleCalls.at(-1)!;
-    expect(assumed).toMatchObject({ caller: STAND_IN_GATEWAY_ROLE_ARN, roleArn: CUSTOMER_ROLE, externalId: EXTERNAL_ID, roleSessionName: 'mgw-user.bob@example.com', durationSeconds: 900 });
+    expect(assumed).toMatchObject({
+      caller: STAND_IN_GATEWAY_ROLE_ARN,
+      roleArn: CUSTOMER_ROLE,
+      externalId: EXTERNAL_ID,
+      roleSessionName: 'mgw-user.bob@example.com',
+      durationSeconds: 900,
+    });
     const seen = gw.simulator.requests.at(-1)!;
     expect(seen.auth).toMatchObject({ type: 'sigv4', accessKeyId: assumed.issuedAccessKeyId });
     expect(seen.auth).toHaveProperty('sessionToken');

@@ -83,7 +83,10 @@ describe('Chat Completions through the gateway with the official openai client',
       messages: [{ role: 'user', content: 'Give me a person' }],
       response_format: {
         type: 'json_schema',
-        json_schema: { name: 'person', schema: { type: 'object', properties: { name: { type: 'string' }, age: { type: 'integer' } }, required: ['name', 'age'] } },
+        json_schema: {
+          name: 'person',
+          schema: { type: 'object', properties: { name: { type: 'string' }, age: { type: 'integer' } }, required: ['name', 'age'] },
+        },
       },
     });
     expect(JSON.parse(completion.choices[0]!.message.content!)).toEqual({ name: 'sample', age: 1 });
@@ -110,7 +113,11 @@ describe('Chat Completions through the gateway with the official openai client',
     const before = gw.simulator.requests.length;
     await client.chat.completions.create({ model: 'sim/frontier-1', messages: [{ role: 'user', content: 'one' }] });
     await client.chat.completions.create({ model: 'sim/frontier-1', messages: [{ role: 'user', content: 'two' }] });
-    expect(gw.simulator.requests.slice(before).map((r) => r.path)).toEqual(['/v1/chat/completions', '/openai/v1/chat/completions', '/openai/v1/chat/completions']);
+    expect(gw.simulator.requests.slice(before).map((r) => r.path)).toEqual([
+      '/v1/chat/completions',
+      '/openai/v1/chat/completions',
+      '/openai/v1/chat/completions',
+    ]);
   });
 
   it('uses /openai/v1 for models listed in AWS_BEDROCK_MANTLE_OPENAI_V1_PREFIX_MODELS', async () => {
@@ -142,7 +149,11 @@ describe('route learning across both prefixes', () => {
     gw = await startLocalGateway({
       env: { AWS_BEDROCK_MANTLE_OPENAI_V1_PREFIX_MODELS: 'acme.classic-1' },
       editConfig: (doc) => {
-        doc.accounts![0]!.models!.push({ modelId: 'acme.frontier-3' }, { modelId: 'acme.classic-1' }, { name: 'mistral-open', modelId: 'mistral.mistral-large-3' });
+        doc.accounts![0]!.models!.push(
+          { modelId: 'acme.frontier-3' },
+          { modelId: 'acme.classic-1' },
+          { name: 'mistral-open', modelId: 'mistral.mistral-large-3' },
+        );
       },
     });
     client = new OpenAI({ baseURL: `${gw.url}/v1`, apiKey: gw.tokens.alice, maxRetries: 0 });
@@ -155,7 +166,7 @@ describe('route learning across both prefixes', () => {
     return gw.simulator.requests.slice(before).map((r) => r.path);
   };
 
-  it("retries AWS's \"isn't supported on this route\" on /openai/v1 and remembers it", async () => {
+  it('retries AWS\'s "isn\'t supported on this route" on /openai/v1 and remembers it', async () => {
     const paths = await pathsOf(async () => {
       await client.chat.completions.create({ model: 'sim/frontier-3', messages: [{ role: 'user', content: 'one' }] });
       await client.chat.completions.create({ model: 'sim/frontier-3', messages: [{ role: 'user', content: 'two' }] });

@@ -18,7 +18,6 @@ interface Surface {
   readonly terminal: string;
 }
 
-
 const SURFACES: readonly Surface[] = [
   {
     name: 'chat',

@@ -10,7 +10,6 @@ import { startLocalGateway, type LocalGateway } from '../helpers/local-gateway';
 const RUNS = 120;
 fc.configureGlobal({ seed: 20261125, numRuns: RUNS });
 
-
 const PATHS = ['/v1/chat/completions', '/v1/responses', '/v1/messages', '/v1/messages/count_tokens'] as const;
 const printable = (max: number) => fc.stringMatching(new RegExp(`^[\\x20-\\x7e]{0,${max}}$`));
 
@@ -31,7 +30,15 @@ describe('hostile input (property-based)', () => {
     fc
       .record(
         {
-          model: fc.oneof(fc.constant('sim/gpt-oss-120b'), fc.constant('sim/sonnet'), fc.constant('gpt-oss-120b'), printable(40), fc.integer(), fc.constant(null), fc.array(fc.string())),
+          model: fc.oneof(
+            fc.constant('sim/gpt-oss-120b'),
+            fc.constant('sim/sonnet'),
+            fc.constant('gpt-oss-120b'),
+            printable(40),
+            fc.integer(),
+            fc.constant(null),
+            fc.array(fc.string()),
+          ),
           messages: fc.oneof(fc.constant([{ role: 'user', content: 'hi' }]), fc.anything()),
           input: fc.oneof(fc.constant('hi'), fc.anything()),
           stream: fc.oneof(fc.boolean(), fc.anything()),
@@ -80,21 +87,38 @@ describe('hostile input (property-based)', () => {
   });
 
   it('answers any path and method with 404/405 (or the route’s own answer), never a 500', async () => {
-    const segment = fc.oneof(fc.constantFrom('v1', 'admin', 'responses', 'models', '..', '.', '', '%2F', '%2e%2e', 'chat', 'completions', 'messages', 'healthz'), fc.stringMatching(/^[A-Za-z0-9._~%-]{1,12}$/));
+    const segment = fc.oneof(
+      fc.constantFrom('v1', 'admin', 'responses', 'models', '..', '.', '', '%2F', '%2e%2e', 'chat', 'completions', 'messages', 'healthz'),
+      fc.stringMatching(/^[A-Za-z0-9._~%-]{1,12}$/),
+    );
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'), fc.array(segment, { minLength: 1, maxLength: 6 }), async (method, segments) => {
-        const path = `/${segments.join('/')}`;
-        const res = await rawPathCall(gw.url, method, path, { authorization: `Bearer ${gw.tokens.alice}`, 'content-type': 'application/json' }, method === 'GET' ? '' : '{}');
-        expect(res.status).toBeLessThan(500);
-        if (res.status >= 400) expect(path.startsWith('/v1/messages') ? isAnthropicError(res.json) : isOpenAIError(res.json)).toBe(true);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS'),
+        fc.array(segment, { minLength: 1, maxLength: 6 }),
+        async (method, segments) => {
+          const path = `/${segments.join('/')}`;
+          const res = await rawPathCall(
+            gw.url,
+            method,
+            path,
+            { authorization: `Bearer ${gw.tokens.alice}`, 'content-type': 'application/json' },
+            method === 'GET' ? '' : '{}',
+          );
+          expect(res.status).toBeLessThan(500);
+          if (res.status >= 400) expect(path.startsWith('/v1/messages') ? isAnthropicError(res.json) : isOpenAIError(res.json)).toBe(true);
+        },
+      ),
     );
   });
 
   it('refuses a body over MAX_REQUEST_BYTES with 413 in the surface’s format', async () => {
     const big = JSON.stringify({ model: 'sim/gpt-oss-120b', messages: [{ role: 'user', content: 'x'.repeat(30_000) }] });
     for (const path of PATHS) {
-      const res = await call(`${gw.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${gw.tokens.alice}`, 'content-type': 'application/json' }, body: big });
+      const res = await call(`${gw.url}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${gw.tokens.alice}`, 'content-type': 'application/json' },
+        body: big,
+      });
       expect(res.status).toBe(413);
       expect(inFormat(path, 413, res.json, false)).toBe(true);
     }

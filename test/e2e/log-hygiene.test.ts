@@ -48,14 +48,34 @@ describe('log hygiene', () => {
     const headers = { authorization: `Bearer ${gw.tokens.alice}`, 'content-type': 'application/json' };
     const prompt = `Please repeat ${MARKER} back to me`;
     const requests = [
-      call(`${gw.url}/v1/chat/completions`, { method: 'POST', headers, body: JSON.stringify({ model: 'sim/gpt-oss-120b', messages: [{ role: 'user', content: prompt }] }) }),
-      call(`${gw.url}/v1/chat/completions`, { method: 'POST', headers, body: JSON.stringify({ model: 'keyed/oss-keyed', stream: true, messages: [{ role: 'user', content: prompt }] }) }),
-      call(`${gw.url}/v1/responses`, { method: 'POST', headers, body: JSON.stringify({ model: 'sim/gpt-oss-120b', input: prompt, stream: true, x_sim: { resetAfterEvents: 2 } }) }),
-      call(`${gw.url}/v1/messages`, { method: 'POST', headers: { ...headers, 'anthropic-version': '2023-06-01' }, body: JSON.stringify({ model: 'sim/sonnet', max_tokens: 20, messages: [{ role: 'user', content: prompt }] }) }),
+      call(`${gw.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ model: 'sim/gpt-oss-120b', messages: [{ role: 'user', content: prompt }] }),
+      }),
+      call(`${gw.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ model: 'keyed/oss-keyed', stream: true, messages: [{ role: 'user', content: prompt }] }),
+      }),
+      call(`${gw.url}/v1/responses`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ model: 'sim/gpt-oss-120b', input: prompt, stream: true, x_sim: { resetAfterEvents: 2 } }),
+      }),
+      call(`${gw.url}/v1/messages`, {
+        method: 'POST',
+        headers: { ...headers, 'anthropic-version': '2023-06-01' },
+        body: JSON.stringify({ model: 'sim/sonnet', max_tokens: 20, messages: [{ role: 'user', content: prompt }] }),
+      }),
       call(`${gw.url}/v1/chat/completions`, { method: 'POST', headers: { ...headers, authorization: `Bearer mgw_${MARKER}` }, body: '{}' }),
       call(`${gw.url}/v1/chat/completions`, { method: 'POST', headers, body: `{"model": "${MARKER}` }),
       call(`${gw.url}/v1/chat/completions`, { method: 'POST', headers, body: JSON.stringify({ model: `sim/${MARKER}`, messages: [] }) }),
-      call(`${gw.url}/v1/chat/completions`, { method: 'POST', headers, body: JSON.stringify({ model: 'sim/gpt-oss-120b', messages: [{ role: 'user', content: prompt }], x_sim: { status: 500 } }) }),
+      call(`${gw.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ model: 'sim/gpt-oss-120b', messages: [{ role: 'user', content: prompt }], x_sim: { status: 500 } }),
+      }),
     ];
     const answers = await Promise.all(requests);
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 401, 400, 404, 502]);

@@ -53,17 +53,25 @@ describe('Messages through the gateway with the official Anthropic client', () =
   });
 
   it('answers errors in the Anthropic format', async () => {
-    await expect(withApiKey().messages.create({ model: 'private/private-oss', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({
+    await expect(
+      withApiKey().messages.create({ model: 'private/private-oss', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] }),
+    ).rejects.toMatchObject({
       status: 404,
       error: { type: 'error', error: { type: 'not_found_error' } },
     });
-    const bad = await call(`${gw.url}/v1/messages`, { method: 'POST', headers: { 'x-api-key': gw.tokens.alice, 'content-type': 'application/json' }, body: '{' });
+    const bad = await call(`${gw.url}/v1/messages`, {
+      method: 'POST',
+      headers: { 'x-api-key': gw.tokens.alice, 'content-type': 'application/json' },
+      body: '{',
+    });
     expect(bad.json).toEqual({ type: 'error', error: { type: 'invalid_request_error', message: 'The request body is not valid JSON.' } });
   });
 
   it('refuses a chat-only model on Messages before any upstream call, in the Anthropic format', async () => {
     const before = gw.simulator.requests.length;
-    await expect(withApiKey().messages.create({ model: 'sim/mistral-chat-only', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({
+    await expect(
+      withApiKey().messages.create({ model: 'sim/mistral-chat-only', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] }),
+    ).rejects.toMatchObject({
       status: 400,
       error: { type: 'error', error: { type: 'invalid_request_error' } },
     });
@@ -71,10 +79,12 @@ describe('Messages through the gateway with the official Anthropic client', () =
   });
 
   it('explains Mantle’s refusal of a model on an API it does not support', async () => {
-    await expect(withApiKey().messages.create({ model: 'sim/gpt-oss-120b', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({
-      status: 400,
-      message: expect.stringContaining('use Chat Completions'),
-    });
+    await expect(withApiKey().messages.create({ model: 'sim/gpt-oss-120b', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject(
+      {
+        status: 400,
+        message: expect.stringContaining('use Chat Completions'),
+      },
+    );
   });
 
   it('lists models for the Anthropic SDK', async () => {

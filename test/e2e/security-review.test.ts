@@ -20,7 +20,11 @@ describe('security review', () => {
     const cases: readonly [string, string, string][] = [
       ['/v1/chat/completions', '{"model":"sim/gpt-oss-120b","messages":[{"role":"user","content":"hi"}],"model":"openai.gpt-5.5"}', 'model'],
       ['/v1/chat/completions', '{"model":"sim/gpt-oss-120b","messages":[],"stream":true,"stream":false}', 'stream'],
-      ['/v1/chat/completions', '{"model":"sim/gpt-oss-120b","messages":[],"stream":true,"stream_options":{"include_usage":false,"include_usage":true}}', 'stream_options.include_usage'],
+      [
+        '/v1/chat/completions',
+        '{"model":"sim/gpt-oss-120b","messages":[],"stream":true,"stream_options":{"include_usage":false,"include_usage":true}}',
+        'stream_options.include_usage',
+      ],
       ['/v1/chat/completions', '{"model":"sim/gpt-oss-120b","messages":[],"m\\u006fdel":"openai.gpt-5.5"}', 'model'],
       ['/v1/responses', '{"model":"sim/gpt-oss-120b","input":"x","stream":true,"model":"sim/gpt-5.5"}', 'model'],
       ['/v1/messages', '{"model":"sim/sonnet","max_tokens":5,"messages":[],"model":"anthropic.claude-haiku-4-5"}', 'model'],
@@ -38,7 +42,10 @@ describe('security review', () => {
     });
 
     it('still accepts the same key at different depths', async () => {
-      const res = await post('/v1/chat/completions', '{"model":"sim/gpt-oss-120b","messages":[{"role":"user","content":"hi","name":"model"}],"metadata":{"model":"x"}}');
+      const res = await post(
+        '/v1/chat/completions',
+        '{"model":"sim/gpt-oss-120b","messages":[{"role":"user","content":"hi","name":"model"}],"metadata":{"model":"x"}}',
+      );
       expect(res.status).toBe(200);
     });
   });
@@ -71,14 +78,26 @@ describe('security review', () => {
     ['a line break', 'a\r\nx-injected: 1'],
   ])('answers 400, not 500, to a forwarded header holding %s (as a Function URL event carries it)', async (_label, value) => {
     const body = JSON.stringify({ model: 'sim/gpt-oss-120b', messages: [{ role: 'user', content: 'hi' }] });
-    const res = await invoke(gw.handler, functionUrlEvent('POST', '/v1/chat/completions', { authorization: `Bearer ${gw.tokens.alice}`, 'content-type': 'application/json', 'anthropic-beta': value }, body));
+    const res = await invoke(
+      gw.handler,
+      functionUrlEvent(
+        'POST',
+        '/v1/chat/completions',
+        { authorization: `Bearer ${gw.tokens.alice}`, 'content-type': 'application/json', 'anthropic-beta': value },
+        body,
+      ),
+    );
     expect(res.status).toBe(400);
     expect(JSON.parse(res.body).error).toMatchObject({ code: 'invalid_header', param: 'anthropic-beta' });
   });
 
   it('answers 400, not 500, to an admin PUT nested thousands deep', async () => {
     const deep = `{"modelId":"openai.gpt-oss-20b","price":${'['.repeat(5000)}${']'.repeat(5000)}}`;
-    const res = await call(`${gw.url}/admin/accounts/sim/models/deep`, { method: 'PUT', headers: { authorization: `Bearer ${gw.tokens.admin}`, 'content-type': 'application/json' }, body: deep });
+    const res = await call(`${gw.url}/admin/accounts/sim/models/deep`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${gw.tokens.admin}`, 'content-type': 'application/json' },
+      body: deep,
+    });
     expect(res.status).toBe(400);
     expect(res.json.error.message).toContain('nested deeper than');
   });
@@ -91,7 +110,13 @@ describe('security review', () => {
         port: url.port,
         method: 'GET',
         path: '/v1/responses',
-        headers: { connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', authorization: `Bearer ${gw.tokens.alice}` },
+        headers: {
+          connection: 'Upgrade',
+          upgrade: 'websocket',
+          'sec-websocket-version': '13',
+          'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==',
+          authorization: `Bearer ${gw.tokens.alice}`,
+        },
       });
       req.on('response', (res) => {
         let text = '';
@@ -125,7 +150,9 @@ describe('security review', () => {
 
     it('forward and sign repeated query keys faithfully (SigV4 verified by the simulator)', async () => {
       const created = await alice.responses.create({ model: 'sim/gpt-oss-120b', input: 'items' });
-      const res = await call(`${gw.url}/v1/responses/${created.id}/input_items?include[]=a&include[]=b&limit=5`, { headers: { authorization: `Bearer ${gw.tokens.alice}` } });
+      const res = await call(`${gw.url}/v1/responses/${created.id}/input_items?include[]=a&include[]=b&limit=5`, {
+        headers: { authorization: `Bearer ${gw.tokens.alice}` },
+      });
       expect(res.status).toBe(200);
       expect(gw.simulator.requests.at(-1)!.query).toBe('include[]=a&include[]=b&limit=5');
     });
@@ -133,7 +160,11 @@ describe('security review', () => {
 
   describe('admin writes', () => {
     const put = (token: string, name: string, body: string) =>
-      call(`${gw.url}/admin/accounts/sim/models/${name}`, { method: 'PUT', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
+      call(`${gw.url}/admin/accounts/sim/models/${name}`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body,
+      });
 
     it('authenticate before reading the body, and count the refusal as an AuthFailure', async () => {
       const res = await put('mgw_unknownToken', 'x', '{not json');
@@ -149,12 +180,20 @@ describe('security review', () => {
       writeFileSync(gw.configFile, JSON.stringify(doc, null, 2));
       const res = await put(gw.tokens.dave, 'demoted', '{"modelId":"openai.gpt-oss-20b"}');
       expect(res.status).toBe(403);
-      expect(JSON.parse(readFileSync(gw.configFile, 'utf8')).accounts.find((a: { name: string }) => a.name === 'sim').models.some((m: { name?: string }) => m.name === 'demoted')).toBe(false);
+      expect(
+        JSON.parse(readFileSync(gw.configFile, 'utf8'))
+          .accounts.find((a: { name: string }) => a.name === 'sim')
+          .models.some((m: { name?: string }) => m.name === 'demoted'),
+      ).toBe(false);
     });
 
     it('answer 413 with the size, before writing, when the document would outgrow a secret', async () => {
       const before = readFileSync(gw.configFile, 'utf8');
-      const res = await put(gw.tokens.admin, 'huge', JSON.stringify({ modelId: 'openai.gpt-oss-20b', apis: ['chat'], price: { input: 1, output: 1 }, padding: 'x'.repeat(70_000) }));
+      const res = await put(
+        gw.tokens.admin,
+        'huge',
+        JSON.stringify({ modelId: 'openai.gpt-oss-20b', apis: ['chat'], price: { input: 1, output: 1 }, padding: 'x'.repeat(70_000) }),
+      );
       expect(res.status).toBe(413);
       expect(res.json.error).toMatchObject({ code: 'document_too_large' });
       expect(res.json.error.message).toMatch(/would be \d+ bytes; a document holds at most 65536 bytes/);

@@ -23,13 +23,18 @@ describe('simulator signature verification against the official Mantle clients',
     });
 
   it('accepts a request signed by the openai package Bedrock provider (service bedrock-mantle)', async () => {
-    const completion = await viaOpenAIBedrock(DEV_SECRET_ACCESS_KEY).chat.completions.create({ model: 'openai.gpt-oss-120b', messages: [{ role: 'user', content: 'signed' }] });
+    const completion = await viaOpenAIBedrock(DEV_SECRET_ACCESS_KEY).chat.completions.create({
+      model: 'openai.gpt-oss-120b',
+      messages: [{ role: 'user', content: 'signed' }],
+    });
     expect(completion.choices[0]!.message.content).toContain('openai.gpt-oss-120b');
     expect(simulator.requests.at(-1)).toMatchObject({ region: 'us-east-2', auth: { type: 'sigv4', accessKeyId: DEV_ACCESS_KEY_ID } });
   });
 
   it('refuses the same client with a wrong secret', async () => {
-    await expect(viaOpenAIBedrock('wrong-secret').chat.completions.create({ model: 'openai.gpt-oss-120b', messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({
+    await expect(
+      viaOpenAIBedrock('wrong-secret').chat.completions.create({ model: 'openai.gpt-oss-120b', messages: [{ role: 'user', content: 'x' }] }),
+    ).rejects.toMatchObject({
       status: 403,
     });
   });
@@ -38,7 +43,9 @@ describe('simulator signature verification against the official Mantle clients',
     const good = new OpenAI({ baseURL: `${url}/v1`, apiKey: DEV_API_KEY, maxRetries: 0 });
     await expect(good.chat.completions.create({ model: 'openai.gpt-oss-120b', messages: [{ role: 'user', content: 'k' }] })).resolves.toBeDefined();
     const bad = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'nope', maxRetries: 0 });
-    await expect(bad.chat.completions.create({ model: 'openai.gpt-oss-120b', messages: [{ role: 'user', content: 'k' }] })).rejects.toMatchObject({ status: 401 });
+    await expect(bad.chat.completions.create({ model: 'openai.gpt-oss-120b', messages: [{ role: 'user', content: 'k' }] })).rejects.toMatchObject({
+      status: 401,
+    });
   });
 
   it('refuses a signature for another service', async () => {
@@ -46,8 +53,21 @@ describe('simulator signature verification against the official Mantle clients',
     const { Hash } = await import('@smithy/hash-node');
     const body = JSON.stringify({ model: 'openai.gpt-oss-120b', messages: [] });
     const u = new URL(`${url}/v1/chat/completions`);
-    const signer = new SignatureV4({ service: 'bedrock', region: 'us-east-1', credentials: { accessKeyId: DEV_ACCESS_KEY_ID, secretAccessKey: DEV_SECRET_ACCESS_KEY }, sha256: Hash.bind(null, 'sha256') });
-    const signed = await signer.sign({ method: 'POST', protocol: 'http:', hostname: u.hostname, port: Number(u.port), path: u.pathname, headers: { host: u.host, 'content-type': 'application/json' }, body });
+    const signer = new SignatureV4({
+      service: 'bedrock',
+      region: 'us-east-1',
+      credentials: { accessKeyId: DEV_ACCESS_KEY_ID, secretAccessKey: DEV_SECRET_ACCESS_KEY },
+      sha256: Hash.bind(null, 'sha256'),
+    });
+    const signed = await signer.sign({
+      method: 'POST',
+      protocol: 'http:',
+      hostname: u.hostname,
+      port: Number(u.port),
+      path: u.pathname,
+      headers: { host: u.host, 'content-type': 'application/json' },
+      body,
+    });
     const res = await fetch(u, { method: 'POST', headers: signed.headers, body });
     expect(res.status).toBe(403);
     expect(await res.text()).toContain("scoped to correct service: 'bedrock-mantle'");
@@ -72,12 +92,24 @@ describe('simulator signature verification against the official Mantle clients',
     });
     const message = await client.messages.create({ model: 'anthropic.claude-sonnet-4-6', max_tokens: 50, messages: [{ role: 'user', content: 'signed' }] });
     expect(message.content[0]).toMatchObject({ type: 'text' });
-    expect(simulator.requests.at(-1)).toMatchObject({ path: '/anthropic/v1/messages', region: 'eu-west-1', auth: { type: 'sigv4', accessKeyId: DEV_ACCESS_KEY_ID } });
+    expect(simulator.requests.at(-1)).toMatchObject({
+      path: '/anthropic/v1/messages',
+      region: 'eu-west-1',
+      auth: { type: 'sigv4', accessKeyId: DEV_ACCESS_KEY_ID },
+    });
   });
 
   it('refuses it with a wrong secret', async () => {
     const { AnthropicBedrockMantle } = await import('@anthropic-ai/bedrock-sdk');
-    const client = new AnthropicBedrockMantle({ baseURL: `${url}/anthropic`, awsRegion: 'eu-west-1', awsAccessKey: DEV_ACCESS_KEY_ID, awsSecretAccessKey: 'wrong', maxRetries: 0 });
-    await expect(client.messages.create({ model: 'anthropic.claude-sonnet-4-6', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] })).rejects.toMatchObject({ status: 403 });
+    const client = new AnthropicBedrockMantle({
+      baseURL: `${url}/anthropic`,
+      awsRegion: 'eu-west-1',
+      awsAccessKey: DEV_ACCESS_KEY_ID,
+      awsSecretAccessKey: 'wrong',
+      maxRetries: 0,
+    });
+    await expect(
+      client.messages.create({ model: 'anthropic.claude-sonnet-4-6', max_tokens: 5, messages: [{ role: 'user', content: 'x' }] }),
+    ).rejects.toMatchObject({ status: 403 });
   });
 });

@@ -14,7 +14,13 @@ interface SurfaceCase {
   readonly headers: Record<string, string>;
   readonly body: (extra: Record<string, unknown>) => Record<string, unknown>;
   /** The gateway's token figures from the usage object the simulator reported. */
-  readonly expected: (usage: any) => { InputTokens: number; CachedInputTokens: number; CacheWriteTokens: number; OutputTokens: number; ReasoningTokens: number };
+  readonly expected: (usage: any) => {
+    InputTokens: number;
+    CachedInputTokens: number;
+    CacheWriteTokens: number;
+    OutputTokens: number;
+    ReasoningTokens: number;
+  };
   readonly price: { input: number; cachedInput: number; cacheWrite: number; output: number };
   readonly isErrorBody: (json: any) => boolean;
   /** True when the stream text ends with this surface's in-band error event. */
@@ -84,7 +90,13 @@ const SURFACES: readonly SurfaceCase[] = [
 ];
 
 function cost(t: ReturnType<SurfaceCase['expected']>, p: SurfaceCase['price']): number {
-  return ((t.InputTokens - t.CachedInputTokens - t.CacheWriteTokens) * p.input + t.CachedInputTokens * p.cachedInput + t.CacheWriteTokens * p.cacheWrite + t.OutputTokens * p.output) / 1e6;
+  return (
+    ((t.InputTokens - t.CachedInputTokens - t.CacheWriteTokens) * p.input +
+      t.CachedInputTokens * p.cachedInput +
+      t.CacheWriteTokens * p.cacheWrite +
+      t.OutputTokens * p.output) /
+    1e6
+  );
 }
 
 describe.each(SURFACES)('$name contract', (surface) => {
@@ -95,7 +107,11 @@ describe.each(SURFACES)('$name contract', (surface) => {
   afterAll(() => gw.close());
 
   const send = (body: Record<string, unknown>, token = gw.tokens.alice) =>
-    call(`${gw.url}${surface.path}`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...surface.headers }, body: JSON.stringify(body) });
+    call(`${gw.url}${surface.path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...surface.headers },
+      body: JSON.stringify(body),
+    });
 
   async function expectRecordedUsage(stream: boolean, extra: Record<string, unknown> = {}): Promise<void> {
     const before = gw.recordLines().length;
@@ -104,7 +120,17 @@ describe.each(SURFACES)('$name contract', (surface) => {
     if (stream) expect(res.text).toContain(surface.terminal);
     const record = await gw.waitForRecord(before + 1);
     const expected = surface.expected(gw.simulator.requests.at(-1)!.usage);
-    expect(record).toMatchObject({ ...expected, Account: 'sim', Model: surface.model.split('/')[1], Requests: 1, Errors: 0, PriceKnown: 1, stream, status: 200, partial: false });
+    expect(record).toMatchObject({
+      ...expected,
+      Account: 'sim',
+      Model: surface.model.split('/')[1],
+      Requests: 1,
+      Errors: 0,
+      PriceKnown: 1,
+      stream,
+      status: 200,
+      partial: false,
+    });
     expect(record.CostUSD).toBeCloseTo(cost(expected, surface.price), 12);
     expect(record.InputTokens).toBeGreaterThan(0);
     expect(record.OutputTokens).toBeGreaterThan(0);

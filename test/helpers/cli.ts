@@ -24,7 +24,12 @@ const READY_TIMEOUT_MS = 15_000;
  * Starts a long-running verb and waits for a line matching `ready` on stdout or stderr. Every `AWS_*`
  * variable of this process is removed (as on a machine with no AWS account); `extraEnv` adds back.
  */
-export function startCli(args: string[], ready: RegExp, cwd?: string, extraEnv: Record<string, string> = {}): Promise<{ child: ChildProcess; output: () => string; match: RegExpMatchArray }> {
+export function startCli(
+  args: string[],
+  ready: RegExp,
+  cwd?: string,
+  extraEnv: Record<string, string> = {},
+): Promise<{ child: ChildProcess; output: () => string; match: RegExpMatchArray }> {
   return new Promise((resolve, reject) => {
     const env: Record<string, string | undefined> = { ...process.env };
     for (const name of Object.keys(env)) if (name.startsWith('AWS_')) delete env[name];
@@ -59,4 +64,3 @@ export function stopCli(child: ChildProcess): Promise<number | null> {
     child.kill('SIGINT');
   });
 }
-

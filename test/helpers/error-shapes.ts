@@ -2,7 +2,14 @@
 export const isOpenAIError = (json: any): boolean =>
   typeof json?.error?.message === 'string' && typeof json.error.type === 'string' && 'code' in json.error && 'param' in json.error;
 
-export const isAnthropicError = (json: any): boolean => json?.type === 'error' && typeof json.error?.type === 'string' && typeof json.error.message === 'string';
+export const isAnthropicError = (json: any): boolean =>
+  json?.type === 'error' && typeof json.error?.type === 'string' && typeof json.error.message === 'string';
 
 /** The JSON data of one SSE frame. */
-export const dataOf = (frame: string): any => JSON.parse(frame.split('\n').find((l) => l.startsWith('data: '))!.slice(6));
+export const dataOf = (frame: string): any =>
+  JSON.parse(
+    frame
+      .split('\n')
+      .find((l) => l.startsWith('data: '))!
+      .slice(6),
+  );

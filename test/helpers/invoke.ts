@@ -6,7 +6,10 @@ export function functionUrlEvent(method: string, path: string, headers: Record<s
 }
 
 /** Invokes a streaming handler with an event, as Lambda would; resolves with the prelude and the body. */
-export async function invoke(handler: StreamingHandler, event: Record<string, unknown>): Promise<{ status: number; headers: Record<string, string>; body: string }> {
+export async function invoke(
+  handler: StreamingHandler,
+  event: Record<string, unknown>,
+): Promise<{ status: number; headers: Record<string, string>; body: string }> {
   const chunks: Buffer[] = [];
   const stream = new LocalResponseStream((chunk, done) => {
     chunks.push(chunk);

@@ -83,7 +83,10 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
   const lines: string[] = [];
   const write = process.stdout.write.bind(process.stdout);
   const handler = createHandler(createServices(settings, options.overrides)) as unknown as StreamingHandler;
-  const server: RunningServer = await startFunctionUrlServer({ handler, ...(options.functionTimeoutMs ? { functionTimeoutMs: options.functionTimeoutMs } : {}) });
+  const server: RunningServer = await startFunctionUrlServer({
+    handler,
+    ...(options.functionTimeoutMs ? { functionTimeoutMs: options.functionTimeoutMs } : {}),
+  });
   const spy = jest.spyOn(process.stdout, 'write').mockImplementation(((chunk: string | Uint8Array, ...rest: unknown[]) => {
     const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
     if (text.startsWith('{"_aws"')) {

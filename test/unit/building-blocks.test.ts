@@ -19,7 +19,13 @@ describe('response ids', () => {
   it('round-trips account, region, prefix, subject hash and Mantle’s id', () => {
     const id = encodeResponseId(key, ref);
     expect(id).toMatch(/^resp_mgw1[A-Za-z0-9_-]+$/);
-    expect(decodeResponseId(key, id)).toEqual({ account: 'prod', region: 'us-west-2', prefix: OpenAIPrefix.openaiV1, upstreamId: 'resp_abc123', subjectHash: subjectHash('user:alice@example.com') });
+    expect(decodeResponseId(key, id)).toEqual({
+      account: 'prod',
+      region: 'us-west-2',
+      prefix: OpenAIPrefix.openaiV1,
+      upstreamId: 'resp_abc123',
+      subjectHash: subjectHash('user:alice@example.com'),
+    });
   });
 
   it('refuses an id altered anywhere, cut short, or made with another key', () => {
@@ -94,14 +100,23 @@ describe('cost', () => {
     record.finish(exchange.end(200));
     record.finish(exchange.end(200)); // written once
     expect(lines).toHaveLength(1);
-    expect(JSON.parse(lines[0]!)).toMatchObject({ PriceKnown: 0, CostUSD: 0, InputTokens: 1_000_000, OutputTokens: 500_000, Account: 'sim', Model: 'frontier-1' });
+    expect(JSON.parse(lines[0]!)).toMatchObject({
+      PriceKnown: 0,
+      CostUSD: 0,
+      InputTokens: 1_000_000,
+      OutputTokens: 500_000,
+      Account: 'sim',
+      Model: 'frontier-1',
+    });
   });
 });
 
 describe('ARN redaction', () => {
   it('removes principal ARNs from upstream messages', () => {
-    expect(redactArns('User: arn:aws:sts::123456789012:assumed-role/Gateway/session is not authorized on arn:aws:bedrock-mantle:us-east-1:123456789012:project/default')).toBe(
-      'User: [redacted ARN] is not authorized on [redacted ARN]',
-    );
+    expect(
+      redactArns(
+        'User: arn:aws:sts::123456789012:assumed-role/Gateway/session is not authorized on arn:aws:bedrock-mantle:us-east-1:123456789012:project/default',
+      ),
+    ).toBe('User: [redacted ARN] is not authorized on [redacted ARN]');
   });
 });

@@ -18,7 +18,12 @@ describe('configuration cache (injected source and clock)', () => {
   it('loads once for concurrent first requests, then serves for the TTL without reading', async () => {
     const { src, reads } = source();
     let now = 0;
-    const cache = new ConfigCache(src, 60, createLogger(() => undefined), () => now);
+    const cache = new ConfigCache(
+      src,
+      60,
+      createLogger(() => undefined),
+      () => now,
+    );
     const both = Promise.all([cache.get(), cache.get()]);
     await flush();
     expect(reads).toHaveLength(1);
@@ -33,7 +38,12 @@ describe('configuration cache (injected source and clock)', () => {
   it('after the TTL serves the held document at once and refreshes behind it', async () => {
     const { src, reads } = source();
     let now = 0;
-    const cache = new ConfigCache(src, 0.5, createLogger(() => undefined), () => now);
+    const cache = new ConfigCache(
+      src,
+      0.5,
+      createLogger(() => undefined),
+      () => now,
+    );
     const loading = cache.get();
     await flush();
     reads[0]!.resolve(doc(text()));
@@ -50,7 +60,12 @@ describe('configuration cache (injected source and clock)', () => {
     const { src, reads } = source();
     const lines: string[] = [];
     let now = 0;
-    const cache = new ConfigCache(src, 1, createLogger((l) => lines.push(l)), () => now);
+    const cache = new ConfigCache(
+      src,
+      1,
+      createLogger((l) => lines.push(l)),
+      () => now,
+    );
     const loading = cache.get();
     await flush();
     reads[0]!.resolve(doc(text()));
@@ -68,7 +83,12 @@ describe('configuration cache (injected source and clock)', () => {
 
   it('answers 503 while no good document was ever loaded', async () => {
     const { src, reads } = source();
-    const cache = new ConfigCache(src, 60, createLogger(() => undefined), () => 0);
+    const cache = new ConfigCache(
+      src,
+      60,
+      createLogger(() => undefined),
+      () => 0,
+    );
     const first = cache.get();
     await flush();
     reads[0]!.reject(new Error('unreachable'));

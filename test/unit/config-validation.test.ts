@@ -111,10 +111,7 @@ describe('configuration validation', () => {
       'http://127.0.0.1:9100',
       'http://localhost:1',
       'http://[::1]:8080',
-    ])(
-      'accepts %s',
-      (url) => expect(endpointProblem(url)).toBeUndefined(),
-    );
+    ])('accepts %s', (url) => expect(endpointProblem(url)).toBeUndefined());
     it.each([
       'http://bedrock-mantle.us-east-1.api.aws',
       'https://evil.example.com',

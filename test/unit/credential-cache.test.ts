@@ -13,13 +13,15 @@ function fakeSts() {
 }
 
 const key = { roleArn: 'arn:aws:iam::111122223333:role/R', externalId: 'ext', sessionName: 'mgw-user.x', durationSeconds: 900 };
-const issued = (n: number, expiresAtMs: number) => ({ Credentials: { AccessKeyId: `AKIA${n}`, SecretAccessKey: 's', SessionToken: 't', Expiration: new Date(expiresAtMs) } });
+const issued = (n: number, expiresAtMs: number) => ({
+  Credentials: { AccessKeyId: `AKIA${n}`, SecretAccessKey: 's', SessionToken: 't', Expiration: new Date(expiresAtMs) },
+});
 const flush = () => new Promise((r) => setImmediate(r));
 
 describe('assumed-role credential cache (injected STS and clock)', () => {
   it('collapses concurrent requests into one AssumeRole with the external id and session name', async () => {
     const sts = fakeSts();
-    let now = 0;
+    const now = 0;
     const cache = new AssumedRoleCredentials(sts.client, () => now);
     const both = Promise.all([cache.get(key), cache.get(key)]);
     await flush();

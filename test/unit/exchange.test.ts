@@ -28,17 +28,39 @@ describe('the exchange of one request', () => {
     exchange.identify('user:a@example.com');
     exchange.target({ account: 'a', region: 'us-east-1' }, true);
     exchange.routed(OpenAIPrefix.v1, 'up-1');
-    exchange.answered({ usage: { inputTokens: 3, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 2, reasoningTokens: 0 }, firstByteMs: 5, inBandError: 'stream_idle_timeout', partial: true });
+    exchange.answered({
+      usage: { inputTokens: 3, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 2, reasoningTokens: 0 },
+      firstByteMs: 5,
+      inBandError: 'stream_idle_timeout',
+      partial: true,
+    });
     exchange.note('limit', 'rpm');
     const outcome = exchange.end(200);
-    expect(outcome).toMatchObject({ status: 200, subject: 'user:a@example.com', operation: 'chat', stream: true, upstreamRequestId: 'up-1', error: 'stream_idle_timeout', inBandError: true, partial: true, notes: { limit: 'rpm' } });
+    expect(outcome).toMatchObject({
+      status: 200,
+      subject: 'user:a@example.com',
+      operation: 'chat',
+      stream: true,
+      upstreamRequestId: 'up-1',
+      error: 'stream_idle_timeout',
+      inBandError: true,
+      partial: true,
+      notes: { limit: 'rpm' },
+    });
     expect(outcome.route?.prefix).toBe(OpenAIPrefix.v1);
     expect(Object.isFrozen(outcome)).toBe(true);
     expect(exchange.end(500)).toBe(outcome);
   });
 
   it('marks refused tokens as auth failures and keeps the error code', () => {
-    expect(new Exchange(chatCompletions, {}).end(401, new AuthenticationError())).toMatchObject({ authFailed: true, error: 'invalid_api_key', inBandError: false });
-    expect(new Exchange(chatCompletions, {}).end(400, new InvalidRequestError('x', 'duplicate_key'))).toMatchObject({ authFailed: false, error: 'duplicate_key' });
+    expect(new Exchange(chatCompletions, {}).end(401, new AuthenticationError())).toMatchObject({
+      authFailed: true,
+      error: 'invalid_api_key',
+      inBandError: false,
+    });
+    expect(new Exchange(chatCompletions, {}).end(400, new InvalidRequestError('x', 'duplicate_key'))).toMatchObject({
+      authFailed: false,
+      error: 'duplicate_key',
+    });
   });
 });

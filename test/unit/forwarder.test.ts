@@ -90,7 +90,10 @@ describe('forwarder decisions', () => {
 
   it('learns the other prefix when it answers with an ordinary refusal, not a route refusal', async () => {
     const learned: string[] = [];
-    const { f } = forwarder([() => answer(404, { error: { message: "The model 'm' isn't supported on this route." } }), () => answer(400, { error: { message: 'bad temperature' } })]);
+    const { f } = forwarder([
+      () => answer(404, { error: { message: "The model 'm' isn't supported on this route." } }),
+      () => answer(400, { error: { message: 'bad temperature' } }),
+    ]);
     await expect(f.forward(request({ onPrefixLearned: (p) => learned.push(p) }))).rejects.toMatchObject({ status: 400 });
     expect(learned).toEqual([OpenAIPrefix.openaiV1]);
   });

@@ -60,7 +60,11 @@ describe('local Function URL runtime', () => {
       seen = event;
       stream.end('ok');
     });
-    await fetch(`${server.url}/v1/messages?beta=true`, { method: 'POST', headers: { 'X-Mixed-Case': 'v', 'content-type': 'application/octet-stream' }, body: Buffer.from([0, 1, 2]) });
+    await fetch(`${server.url}/v1/messages?beta=true`, {
+      method: 'POST',
+      headers: { 'X-Mixed-Case': 'v', 'content-type': 'application/octet-stream' },
+      body: Buffer.from([0, 1, 2]),
+    });
     expect(seen.version).toBe('2.0');
     expect(seen.rawPath).toBe('/v1/messages');
     expect(seen.rawQueryString).toBe('beta=true');

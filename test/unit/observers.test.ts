@@ -22,7 +22,10 @@ function events(name: string): Buffer[] {
 }
 
 function observe(surface: ApiSurface, body: Record<string, unknown>, fixture: string): { observer: ExchangeObserver; out: string[] } {
-  const config = new GatewayConfig(parseConfigDocument(JSON.stringify({ ...testConfig().document, signingKey: randomBytes(32).toString('base64') }), 't'), '{}');
+  const config = new GatewayConfig(
+    parseConfigDocument(JSON.stringify({ ...testConfig().document, signingKey: randomBytes(32).toString('base64') }), 't'),
+    '{}',
+  );
   const model = config.models.find((m) => m.account.name === 'sim')!;
   const exchange = new Exchange(surface, {});
   const ids = new ExchangeResponseIds(config, { subject: 'user:alice@example.com', tokenId: 't', isAdmin: false }, model.account, exchange);
@@ -72,7 +75,10 @@ describe('observers on recorded streams', () => {
     const config = new GatewayConfig(parseConfigDocument(JSON.stringify(testConfig().document), 't'), '{}');
     const model = config.models[0]!;
     const exchange = new Exchange(chatCompletions, {});
-    const prepared = chatCompletions.prepare({ stream: true }, Buffer.from('{"stream":true}'), { model, responseIds: new ExchangeResponseIds(config, { subject: 'user:a@example.com', tokenId: 't', isAdmin: false }, model.account, exchange) });
+    const prepared = chatCompletions.prepare({ stream: true }, Buffer.from('{"stream":true}'), {
+      model,
+      responseIds: new ExchangeResponseIds(config, { subject: 'user:a@example.com', tokenId: 't', isAdmin: false }, model.account, exchange),
+    });
     for (const event of events('chat-completions.sse').slice(0, 5)) prepared.observer.event(event);
     expect(prepared.observer.completed()).toBe(false);
     expect(prepared.observer.usage()).toBeUndefined();

@@ -24,7 +24,10 @@ describe('router', () => {
     }
   });
 
-  it.each(['/v1/responses/', '/v1//responses', '/v1/responses/../admin', '/v1/responses/./x', '/v1/responses/a%2Fb', '/v1/responses/a b', '/other'])('matches nothing for %s', (path) => {
-    expect(() => router.match('GET', path)).toThrow(NotFoundError);
-  });
+  it.each(['/v1/responses/', '/v1//responses', '/v1/responses/../admin', '/v1/responses/./x', '/v1/responses/a%2Fb', '/v1/responses/a b', '/other'])(
+    'matches nothing for %s',
+    (path) => {
+      expect(() => router.match('GET', path)).toThrow(NotFoundError);
+    },
+  );
 });

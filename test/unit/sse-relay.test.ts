@@ -18,7 +18,11 @@ async function relay(chunks: Buffer[]): Promise<{ out: string; seen: string[] }>
     failure: () => undefined,
   };
   const surface = { inBandError: () => Buffer.from('data: {"error":{}}\n\n') } as unknown as ApiSurface;
-  const stream = relaySse(upstream as unknown as IncomingMessage, surface, observer, { idleTimeoutMs: 5_000, deadline: Date.now() + 60_000, onEnd: () => undefined });
+  const stream = relaySse(upstream as unknown as IncomingMessage, surface, observer, {
+    idleTimeoutMs: 5_000,
+    deadline: Date.now() + 60_000,
+    onEnd: () => undefined,
+  });
   const collected: Buffer[] = [];
   const done = (async () => {
     for await (const c of stream) collected.push(c as Buffer);

@@ -53,12 +53,18 @@ Writes ${DEV_DIRECTORY}/gateway.json (an example configuration with a fresh toke
 gateway with the Mantle simulator, and prints the token and a curl line. No AWS account needed.`,
   async run(args, output) {
     const { values } = parseFlags(args, { port: { type: 'string' } });
-    if (values.help) return output.out(devCommand.help), 0;
+    if (values.help) return (output.out(devCommand.help), 0);
     await mkdir(DEV_DIRECTORY, { recursive: true });
     const file = join(DEV_DIRECTORY, 'gateway.json');
     const made = generateToken();
     await new FileDocumentStore(file).write(documentText(devDocument(made.id, made.hash)), undefined);
-    const local = await startLocal({ config: file, port: portOf(values.port, DEFAULT_SERVE_PORT), host: '127.0.0.1', simulate: true, simulatorEventDelayMs: 20 });
+    const local = await startLocal({
+      config: file,
+      port: portOf(values.port, DEFAULT_SERVE_PORT),
+      host: '127.0.0.1',
+      simulate: true,
+      simulatorEventDelayMs: 20,
+    });
     const url = local.gateway.url;
     output.out(`Mantle Gateway (dev) on ${url}, backed by the Mantle simulator on ${local.simulatorUrl}`);
     output.out(`Configuration: ${file}`);

@@ -13,7 +13,7 @@ Writes a valid starter configuration document with a freshly generated signingKe
 accounts or tokens. Refuses to replace an existing document unless --force is given.`,
   async run(args, output) {
     const { values } = parseFlags(args, { ...STORE_FLAGS, force: { type: 'boolean' } });
-    if (values.help) return output.out(initCommand.help), 0;
+    if (values.help) return (output.out(initCommand.help), 0);
     const store = storeFrom(values);
     const existing = await store.read().catch(() => undefined);
     if (existing && existing.text.trim() && !values.force) {

@@ -13,7 +13,7 @@ per million tokens (input, cached input, cache write, output) with the price's s
 A model's "price" in the configuration overrides these.`,
   async run(args, output) {
     const { values } = parseFlags(args, { json: { type: 'boolean' } });
-    if (values.help) return output.out(modelsCommand.help), 0;
+    if (values.help) return (output.out(modelsCommand.help), 0);
     if (values.json) {
       output.out(JSON.stringify(MODEL_CATALOG, null, 2));
       return 0;

@@ -71,7 +71,7 @@ export function portOf(value: string | undefined, fallback: number): number {
 
 export async function runServe(args: readonly string[], output: CliOutput): Promise<number> {
   const { values } = parseFlags(args, { ...STORE_FLAGS, port: { type: 'string' }, host: { type: 'string' }, simulate: { type: 'boolean' } });
-  if (values.help) return output.out(serveCommand.help), 0;
+  if (values.help) return (output.out(serveCommand.help), 0);
   // Without a flag, the gateway's own variables say where the configuration is, as on Lambda.
   const source =
     values.config || values['secret-id']

@@ -18,7 +18,7 @@ injection through an "x_sim" object in request bodies. It accepts the developmen
 ${DEV_ACCESS_KEY_ID} and the API key ${DEV_API_KEY}.`,
   async run(args, output) {
     const { values } = parseFlags(args, { port: { type: 'string' }, host: { type: 'string' }, 'event-delay-ms': { type: 'string' } });
-    if (values.help) return output.out(simulateCommand.help), 0;
+    if (values.help) return (output.out(simulateCommand.help), 0);
     const simulator = new MantleSimulator({
       port: portOf(values.port, DEFAULT_SIMULATOR_PORT),
       host: values.host ?? '127.0.0.1',

@@ -30,7 +30,7 @@ revoke  marks a token revoked; gateways refuse it within the configuration TTL.`
 
 async function create(args: readonly string[], output: CliOutput): Promise<number> {
   const { values } = parseFlags(args, { ...STORE_FLAGS, subject: { type: 'string' }, name: { type: 'string' }, 'expires-in': { type: 'string' } });
-  if (values.help) return output.out(HELP), 0;
+  if (values.help) return (output.out(HELP), 0);
   if (!values.subject) throw new UsageError('Missing --subject (user:<id> or service:<id>).');
   if (!SUBJECT_PATTERN.test(values.subject)) throw new UsageError(`--subject must be user:<id> or service:<id> (got "${values.subject}").`);
   const lifetime = parseLifetime(values['expires-in'] ?? `${DEFAULT_TOKEN_LIFETIME_DAYS}d`);
@@ -55,7 +55,7 @@ async function create(args: readonly string[], output: CliOutput): Promise<numbe
 
 async function list(args: readonly string[], output: CliOutput): Promise<number> {
   const { values } = parseFlags(args, { ...STORE_FLAGS, json: { type: 'boolean' } });
-  if (values.help) return output.out(HELP), 0;
+  if (values.help) return (output.out(HELP), 0);
   const { document } = await readDocument(storeFrom(values));
   const now = Date.now();
   const rows = document.tokens.map((t) => ({
@@ -74,13 +74,18 @@ async function list(args: readonly string[], output: CliOutput): Promise<number>
     output.out('No tokens.');
     return 0;
   }
-  output.out(table(['ID', 'SUBJECT', 'NAME', 'CREATED', 'EXPIRES', 'STATUS'], rows.map((r) => [r.id, r.subject, r.name, r.createdAt, r.expiresAt ?? 'never', r.status])));
+  output.out(
+    table(
+      ['ID', 'SUBJECT', 'NAME', 'CREATED', 'EXPIRES', 'STATUS'],
+      rows.map((r) => [r.id, r.subject, r.name, r.createdAt, r.expiresAt ?? 'never', r.status]),
+    ),
+  );
   return 0;
 }
 
 async function revoke(args: readonly string[], output: CliOutput): Promise<number> {
   const { values, positionals } = parseFlags(args, STORE_FLAGS, true);
-  if (values.help) return output.out(HELP), 0;
+  if (values.help) return (output.out(HELP), 0);
   if (positionals.length !== 1) throw new UsageError('Usage: mantle-gateway token revoke ID (--config FILE | --secret-id ID)');
   const id = positionals[0]!;
   const store = storeFrom(values);
@@ -101,7 +106,7 @@ export const tokenCommand: Command = {
     if (sub === 'create') return create(rest, output);
     if (sub === 'list') return list(rest, output);
     if (sub === 'revoke') return revoke(rest, output);
-    if (sub === undefined || sub === '--help' || sub === '-h') return output.out(HELP), sub === undefined ? 2 : 0;
+    if (sub === undefined || sub === '--help' || sub === '-h') return (output.out(HELP), sub === undefined ? 2 : 0);
     throw new UsageError(`Unknown token command "${sub}"; use create, list or revoke.`);
   },
 };

@@ -16,7 +16,7 @@ Instead of the permissions policy, the AWS managed policy AmazonBedrockMantleInf
 be attached.`,
   async run(args, output) {
     const { values } = parseFlags(args, { 'gateway-role-arn': { type: 'string' }, 'external-id': { type: 'string' } });
-    if (values.help) return output.out(trustPolicyCommand.help), 0;
+    if (values.help) return (output.out(trustPolicyCommand.help), 0);
     const arn = values['gateway-role-arn'];
     if (!arn) throw new UsageError('Missing --gateway-role-arn ARN (the GatewayRoleArn output of the stack).');
     if (!ROLE_ARN.test(arn)) throw new UsageError(`--gateway-role-arn must be an IAM role ARN (got "${arn}").`);

@@ -11,7 +11,7 @@ Validates the configuration document. Exits 0 when it is valid; otherwise prints
 JSON path and exits 1.`,
   async run(args, output) {
     const { values } = parseFlags(args, STORE_FLAGS);
-    if (values.help) return output.out(validateCommand.help), 0;
+    if (values.help) return (output.out(validateCommand.help), 0);
     const store = storeFrom(values);
     const { document } = await readDocument(store);
     const models = document.accounts.reduce((n, a) => n + a.models.length, 0);

@@ -41,7 +41,11 @@ export function responseFinalizer(): MiddlewareObj<APIGatewayProxyEventV2, Gatew
       if (!ctx) throw request.error; // the event could not even be read: let the runtime answer
       if (error.status >= 500 && error.code === 'internal_error') {
         const cause = error.cause as Error | undefined;
-        logger.log('ERROR', 'unhandled error', { requestId: ctx.record.requestId, error: cause?.name ?? 'Error', stack: cause?.stack?.split('\n').slice(1, 6).join(' | ') });
+        logger.log('ERROR', 'unhandled error', {
+          requestId: ctx.record.requestId,
+          error: cause?.name ?? 'Error',
+          stack: cause?.stack?.split('\n').slice(1, 6).join(' | '),
+        });
       }
       request.response = jsonResponse(error.status, ctx.exchange.errorFormat.body(error), { ...error.headers });
       finalize(request, error);

@@ -80,7 +80,8 @@ export class AwsStandIn {
     const body = Buffer.concat(chunks);
     const target = req.headers['x-amz-target'];
     const service: StandInService = typeof target === 'string' && target.startsWith('secretsmanager.') ? 'secretsmanager' : 'sts';
-    const action = service === 'secretsmanager' ? String(target).slice('secretsmanager.'.length) : (new URLSearchParams(body.toString('utf8')).get('Action') ?? '?');
+    const action =
+      service === 'secretsmanager' ? String(target).slice('secretsmanager.'.length) : (new URLSearchParams(body.toString('utf8')).get('Action') ?? '?');
     this.calls.set(`${service}:${action}`, (this.calls.get(`${service}:${action}`) ?? 0) + 1);
     try {
       const queued = this.failNext.get(service)?.shift();
@@ -89,9 +90,13 @@ export class AwsStandIn {
       let caller: { accessKeyId: string; arn: string };
       try {
         const verified = verifySigV4({ method: req.method ?? 'POST', rawUrl: req.url ?? '/', headers: req.headers, body }, this.credentials, service);
-        caller = { accessKeyId: verified.accessKeyId, arn: this.principals.get(verified.accessKeyId) ?? `arn:aws:iam::000000000000:user/${verified.accessKeyId}` };
+        caller = {
+          accessKeyId: verified.accessKeyId,
+          arn: this.principals.get(verified.accessKeyId) ?? `arn:aws:iam::000000000000:user/${verified.accessKeyId}`,
+        };
       } catch (error) {
-        if (error instanceof SignatureError) throw new AwsApiError(403, service === 'sts' ? 'SignatureDoesNotMatch' : 'UnrecognizedClientException', error.message);
+        if (error instanceof SignatureError)
+          throw new AwsApiError(403, service === 'sts' ? 'SignatureDoesNotMatch' : 'UnrecognizedClientException', error.message);
         throw error;
       }
       if (service === 'sts') {
@@ -104,7 +109,10 @@ export class AwsStandIn {
     } catch (error) {
       const e = error instanceof AwsApiError ? error : new AwsApiError(500, 'InternalFailure', 'stand-in failure');
       if (service === 'sts') res.writeHead(e.status, { 'content-type': 'text/xml' }).end(StsStandIn.errorXml(e));
-      else res.writeHead(e.status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': e.code }).end(JSON.stringify({ __type: e.code, message: e.message }));
+      else
+        res
+          .writeHead(e.status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': e.code })
+          .end(JSON.stringify({ __type: e.code, message: e.message }));
     }
   }
 }

@@ -26,7 +26,10 @@ const PREVIOUS = 'AWSPREVIOUS';
 export class SecretsManagerStandIn {
   private readonly secrets = new Map<string, Secret>();
 
-  public constructor(private readonly region = 'us-east-1', private readonly accountId = '111111111111') {}
+  public constructor(
+    private readonly region = 'us-east-1',
+    private readonly accountId = '111111111111',
+  ) {}
 
   /** Creates (or replaces) a secret with one current version. */
   public createSecret(name: string, text: string): string {
@@ -70,18 +73,33 @@ export class SecretsManagerStandIn {
     const secret = this.find(input.SecretId);
     const stage = input.VersionStage ?? (input.VersionId ? undefined : CURRENT);
     const version = secret.versions.find((v) => (input.VersionId ? v.id === input.VersionId : v.stages.includes(stage)));
-    if (!version) throw new AwsApiError(400, 'ResourceNotFoundException', "Secrets Manager can't find the specified secret value for staging label: " + String(stage ?? input.VersionId));
-    return { ARN: secret.arn, Name: secret.name, VersionId: version.id, SecretString: version.text, VersionStages: [...version.stages], CreatedDate: version.createdAt / 1000 };
+    if (!version)
+      throw new AwsApiError(
+        400,
+        'ResourceNotFoundException',
+        "Secrets Manager can't find the specified secret value for staging label: " + String(stage ?? input.VersionId),
+      );
+    return {
+      ARN: secret.arn,
+      Name: secret.name,
+      VersionId: version.id,
+      SecretString: version.text,
+      VersionStages: [...version.stages],
+      CreatedDate: version.createdAt / 1000,
+    };
   }
 
   private put(input: Json): Json {
     const secret = this.find(input.SecretId);
-    if (typeof input.SecretString !== 'string') throw new AwsApiError(400, 'InvalidParameterException', 'You must provide either SecretString or SecretBinary.');
-    if (Buffer.byteLength(input.SecretString) > 65536) throw new AwsApiError(400, 'InvalidParameterException', 'The secret value exceeds the 65536 byte limit.');
+    if (typeof input.SecretString !== 'string')
+      throw new AwsApiError(400, 'InvalidParameterException', 'You must provide either SecretString or SecretBinary.');
+    if (Buffer.byteLength(input.SecretString) > 65536)
+      throw new AwsApiError(400, 'InvalidParameterException', 'The secret value exceeds the 65536 byte limit.');
     const id = typeof input.ClientRequestToken === 'string' ? input.ClientRequestToken : randomUUID();
     const existing = secret.versions.find((v) => v.id === id);
     if (existing) {
-      if (existing.text !== input.SecretString) throw new AwsApiError(400, 'ResourceExistsException', 'A version with this ClientRequestToken already exists with different content.');
+      if (existing.text !== input.SecretString)
+        throw new AwsApiError(400, 'ResourceExistsException', 'A version with this ClientRequestToken already exists with different content.');
       return { ARN: secret.arn, Name: secret.name, VersionId: id, VersionStages: [...existing.stages] };
     }
     const stages: string[] = Array.isArray(input.VersionStages) ? [...input.VersionStages] : [CURRENT];
@@ -114,7 +132,11 @@ export class SecretsManagerStandIn {
     const stage = String(input.VersionStage ?? '');
     const holder = secret.versions.find((v) => v.stages.includes(stage));
     if (holder && holder.id !== input.RemoveFromVersionId) {
-      throw new AwsApiError(400, 'InvalidParameterException', `The staging label ${stage} is currently attached to version ${holder.id}, so you must explicitly reference that version in RemoveFromVersionId.`);
+      throw new AwsApiError(
+        400,
+        'InvalidParameterException',
+        `The staging label ${stage} is currently attached to version ${holder.id}, so you must explicitly reference that version in RemoveFromVersionId.`,
+      );
     }
     const target = input.MoveToVersionId ? secret.versions.find((v) => v.id === input.MoveToVersionId) : undefined;
     if (input.MoveToVersionId && !target) throw new AwsApiError(400, 'ResourceNotFoundException', "Secrets Manager can't find the specified secret version.");

@@ -41,7 +41,10 @@ export class StsStandIn {
     const action = params.get('Action');
     if (action === 'GetCallerIdentity') {
       const account = /::(\d{12}):/.exec(caller.arn)?.[1] ?? '000000000000';
-      return this.wrap('GetCallerIdentity', `<Arn>${xmlEscape(caller.arn)}</Arn><UserId>${xmlEscape(caller.accessKeyId)}</UserId><Account>${account}</Account>`);
+      return this.wrap(
+        'GetCallerIdentity',
+        `<Arn>${xmlEscape(caller.arn)}</Arn><UserId>${xmlEscape(caller.accessKeyId)}</UserId><Account>${account}</Account>`,
+      );
     }
     if (action === 'AssumeRole') return this.assumeRole(params, caller);
     throw new AwsApiError(400, 'InvalidAction', `Could not find operation ${action ?? '(none)'} for version ${params.get('Version') ?? '(none)'}`);
@@ -55,7 +58,11 @@ export class StsStandIn {
     const call: AssumeRoleCall = { caller: caller.arn, roleArn, roleSessionName, ...(externalId !== undefined ? { externalId } : {}), durationSeconds };
     if (!SESSION_NAME.test(roleSessionName)) {
       this.assumeRoleCalls.push(call);
-      throw new AwsApiError(400, 'ValidationError', `1 validation error detected: Value '${roleSessionName}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*`);
+      throw new AwsApiError(
+        400,
+        'ValidationError',
+        `1 validation error detected: Value '${roleSessionName}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*`,
+      );
     }
     if (!Number.isInteger(durationSeconds) || durationSeconds < 900 || durationSeconds > 43200) {
       this.assumeRoleCalls.push(call);
