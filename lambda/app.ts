@@ -8,6 +8,7 @@ import { AccountCredentialResolver, type AssumeRoleStrategy } from './credential
 import { SecretConfigSource } from './config/secret-source';
 import { deleteModel, listAccountModels, listAccounts, putModel } from './endpoints/admin';
 import { healthz } from './endpoints/healthz';
+import { deleteLimit, getMe, listLimits, putLimit } from './endpoints/limits-admin';
 import { inference } from './endpoints/inference';
 import { listModels } from './endpoints/models';
 import { StoredResponseAction, storedResponse } from './endpoints/stored-responses';
@@ -23,11 +24,18 @@ import { anthropicCountTokens, anthropicMessages } from './surfaces/anthropic-me
 import { chatCompletions } from './surfaces/chat-completions';
 import { responses } from './surfaces/responses';
 import { Forwarder } from './upstream/forward';
+import { StateTable } from './aws/state-table';
+import { checkDeployment } from './config/validate';
+import { LimitAdmission } from './limits/admission';
+import { LimitCounters } from './limits/limit-counters';
 
 /** Optional replacements of the configuration store and the assume-role strategy (tests). */
 export interface ServiceOverrides {
   readonly configSource?: DocumentStore;
   readonly assumeRole?: AssumeRoleStrategy;
+  readonly table?: StateTable;
+  /** The clock limit windows are measured against. */
+  readonly now?: () => number;
 }
 
 /** Creates the process-wide services from settings (once per Lambda instance). */
@@ -36,9 +44,15 @@ export function createServices(settings: GatewaySettings, overrides: ServiceOver
     overrides.configSource ??
     (settings.configFile ? new FileDocumentStore(settings.configFile) : settings.configSecretId ? new SecretConfigSource(settings.configSecretId) : undefined);
   if (!source) throw new SettingsError('No configuration source: set GATEWAY_CONFIG_FILE or GATEWAY_CONFIG_SECRET_ID.');
+  const table = overrides.table ?? (settings.tableName ? new StateTable(settings.tableName, settings.tableTimeoutMs) : undefined);
+  const counters = table ? new LimitCounters(table) : undefined;
   return {
     settings,
-    config: new ConfigCache(source, settings.configTtlSeconds),
+    now: overrides.now ?? Date.now,
+    config: new ConfigCache(source, settings.configTtlSeconds, undefined, undefined, (document, origin) =>
+      checkDeployment(document, origin, settings.tableName),
+    ),
+    ...(table && counters ? { state: { table, counters, admission: new LimitAdmission(counters, overrides.now) } } : {}),
     store: source,
     credentials: new AccountCredentialResolver(overrides.assumeRole ?? assumeRoleStrategy()),
     forwarder: new Forwarder(settings),
@@ -61,6 +75,9 @@ export function createRouter(): Router<Endpoint> {
     { pattern: '/v1/responses/{id}/cancel', methods: { POST: storedResponse('POST', StoredResponseAction.cancel) } },
     { pattern: '/v1/messages', methods: { POST: inference(anthropicMessages) } },
     { pattern: '/v1/messages/count_tokens', methods: { POST: inference(anthropicCountTokens) } },
+    { pattern: '/admin/me', methods: { GET: getMe } },
+    { pattern: '/admin/limits', methods: { GET: listLimits } },
+    { pattern: '/admin/limits/{name}', methods: { PUT: putLimit, DELETE: deleteLimit } },
     { pattern: '/admin/accounts', methods: { GET: listAccounts } },
     { pattern: '/admin/accounts/{account}/models', methods: { GET: listAccountModels } },
     { pattern: '/admin/accounts/{account}/models/{name}', methods: { PUT: putModel, DELETE: deleteModel } },

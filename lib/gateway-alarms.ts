@@ -1,12 +1,17 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
-import * as sns from 'aws-cdk-lib/aws-sns';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 
 /** Props of {@link GatewayAlarms}. */
 export interface GatewayAlarmsProps {
   readonly namespace: string;
+  /** The function's log group: budget refusals are counted from its records by a metric filter. */
+  readonly logGroup: logs.ILogGroup;
+  /** Budget refusals (`budget_exceeded`) in 5 minutes that alarm. @default 1 */
+  readonly budgetRefusalThreshold?: number;
   /** @default no notifications (the alarms still show in the console) */
   readonly alarmTopic?: sns.ITopic;
   /** Error rate (errors / requests) that alarms. @default 0.05 */
@@ -35,6 +40,7 @@ export class GatewayAlarms extends Construct {
   public readonly errorRate: cloudwatch.Alarm;
   public readonly throttles: cloudwatch.Alarm;
   public readonly authFailures: cloudwatch.Alarm;
+  public readonly budgetRefusals: cloudwatch.Alarm;
 
   public constructor(scope: Construct, id: string, props: GatewayAlarmsProps) {
     super(scope, id);
@@ -61,8 +67,20 @@ export class GatewayAlarms extends Construct {
       'AuthFailures',
       above(props.authFailureThreshold ?? 50, 1, 'A surge of refused gateway tokens: a leaked URL being scanned, or a revoked token still in use.'),
     );
+    // The record says which limit refused and why; a metric filter turns budget refusals into a metric.
+    const budget = new logs.MetricFilter(this, 'BudgetRefusalsFilter', {
+      logGroup: props.logGroup,
+      filterPattern: logs.FilterPattern.stringValue('$.error', '=', 'budget_exceeded'),
+      metricNamespace: props.namespace,
+      metricName: 'BudgetRefusals',
+      metricValue: '1',
+    });
+    this.budgetRefusals = budget.metric({ statistic: 'Sum', period: PERIOD }).createAlarm(this, 'BudgetRefusals', {
+      ...above((props.budgetRefusalThreshold ?? 1) - 1, 1, 'A spend limit (usd) ran out: requests are refused with budget_exceeded until its window resets.'),
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+    });
     if (props.alarmTopic) {
-      for (const alarm of [this.errorRate, this.throttles, this.authFailures]) {
+      for (const alarm of [this.errorRate, this.throttles, this.authFailures, this.budgetRefusals]) {
         alarm.addAlarmAction(new actions.SnsAction(props.alarmTopic));
         alarm.addOkAction(new actions.SnsAction(props.alarmTopic));
       }

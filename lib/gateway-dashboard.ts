@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { DEFAULT_METRICS_NAMESPACE } from '../lambda/kernel/names';
 
 /** Props of {@link GatewayDashboard}. */
 export interface GatewayDashboardProps {
@@ -36,7 +37,7 @@ export class GatewayDashboard extends Construct {
     const percentiles = (metricName: string) => ['p50', 'p90', 'p99'].map((p) => total(metricName, p).with({ label: `${metricName} ${p}` }));
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-      dashboardName: props.dashboardName ?? 'MantleGateway',
+      dashboardName: props.dashboardName ?? DEFAULT_METRICS_NAMESPACE,
       defaultInterval: Duration.days(1),
     });
     this.dashboard.addWidgets(
@@ -84,6 +85,21 @@ export class GatewayDashboard extends Construct {
           'stats sum(CostUSD) as costUsd, sum(InputTokens) as inputTokens, sum(OutputTokens) as outputTokens, count(*) as requests by subject',
           'sort costUsd desc',
           'limit 20',
+        ],
+        width: 24,
+      }),
+    );
+    this.dashboard.addWidgets(
+      new cloudwatch.LogQueryWidget({
+        title: 'Throttles by limit (429s the gateway gave under its own limits)',
+        logGroupNames: [props.logGroup.logGroupName],
+        view: cloudwatch.LogQueryVisualizationType.TABLE,
+        queryLines: [
+          'fields limit, error',
+          'filter Throttles = 1 and ispresent(limit)',
+          'stats count(*) as refused by limit, error',
+          'sort refused desc',
+          'limit 50',
         ],
         width: 24,
       }),

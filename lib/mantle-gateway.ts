@@ -183,7 +183,7 @@ export class MantleGateway extends Construct {
     const stack = Stack.of(this);
     const dashboardName = props.dashboardName ?? (id === 'Gateway' ? stack.stackName : `${stack.stackName}-${id}`);
     this.dashboard = new GatewayDashboard(this, 'Dashboard', { namespace, logGroup, dashboardName });
-    this.alarms = new GatewayAlarms(this, 'Alarms', { namespace, ...(props.alarmTopic ? { alarmTopic: props.alarmTopic } : {}) });
+    this.alarms = new GatewayAlarms(this, 'Alarms', { namespace, logGroup, ...(props.alarmTopic ? { alarmTopic: props.alarmTopic } : {}) });
 
     this.url = this.functionUrl.url;
     this.openAIBaseUrl = `${this.url}v1`;

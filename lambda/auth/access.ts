@@ -9,9 +9,9 @@ export type AccountRole = (typeof AccountRole)[keyof typeof AccountRole];
 const RANK: Readonly<Record<AccountRole, number>> = { user: 1, manager: 2, admin: 3 };
 
 /** The principal's role on an account, or undefined when it is no collaborator of it. */
-export function roleOn(principal: Principal, account: AccountConfig, config: GatewayConfig): AccountRole | undefined {
+export function roleOn(principal: Principal, account: AccountConfig): AccountRole | undefined {
   if (principal.isAdmin) return AccountRole.admin;
-  const teams = config.teamsOf.get(principal.subject) ?? [];
+  const teams = principal.teams;
   let best: AccountRole | undefined;
   for (const collaborator of account.collaborators) {
     const s = collaborator.subject;
@@ -27,7 +27,7 @@ export function usableModels(principal: Principal, config: GatewayConfig): Resol
   return config.models.filter((m) => {
     let ok = allowed.get(m.account.name);
     if (ok === undefined) {
-      ok = roleOn(principal, m.account, config) !== undefined;
+      ok = roleOn(principal, m.account) !== undefined;
       allowed.set(m.account.name, ok);
     }
     return ok;

@@ -4,4 +4,6 @@ export interface Principal {
   readonly subject: string;
   readonly tokenId: string;
   readonly isAdmin: boolean;
+  /** The subject's teams (names as the document writes them): the document's, and those its identity provider's groups map to. */
+  readonly teams: readonly string[];
 }

@@ -1,5 +1,6 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { STSClient } from '@aws-sdk/client-sts';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 
 /** The region for the gateway's own AWS calls when nothing else says. */
 export const FALLBACK_REGION = 'us-east-1';
@@ -44,3 +45,22 @@ export const secretsManagerClient: (region?: string) => SecretsManagerClient = p
 export function secretRegion(secretId: string): string {
   return /^arn:aws[a-z-]*:secretsmanager:([a-z0-9-]+):/.exec(secretId)?.[1] ?? ownRegion();
 }
+
+/** What a local DynamoDB stand-in is signed with when the gateway has no AWS credentials of its own. */
+const LOCAL_DYNAMODB_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+
+/**
+ * One DynamoDB client per region (honours AWS_ENDPOINT_URL_DYNAMODB), loaded on first use, so a
+ * gateway without a state table never loads it. When the endpoint is a loopback stand-in and no
+ * credentials are set (npm run dev on a machine without AWS), it signs with placeholder keys the
+ * stand-in accepts, instead of walking the credential chain to the instance metadata service.
+ */
+export const dynamoDbClient: (region?: string) => DynamoDBClient = perRegion((region) => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { DynamoDBClient: Client } = require('@aws-sdk/client-dynamodb') as typeof import('@aws-sdk/client-dynamodb');
+  const endpoint = process.env.AWS_ENDPOINT_URL_DYNAMODB;
+  const local = endpoint !== undefined && /^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?\/?$/.test(endpoint);
+  const useLocalKeys = local && !process.env.AWS_ACCESS_KEY_ID && !process.env.AWS_PROFILE;
+  // maxAttempts 1: an increment retried after an unknown failure could count twice (StateTable decides).
+  return new Client({ region, maxAttempts: 1, ...(useLocalKeys ? { credentials: LOCAL_DYNAMODB_CREDENTIALS } : {}) });
+});

@@ -6,6 +6,8 @@ export interface CatalogEntry {
   readonly route?: 'v1' | 'openai-v1';
   /** USD per million tokens. */
   readonly price?: Price;
+  /** The most output tokens one answer may have, when known (what limits reserve when a request sets no cap). */
+  readonly maxOutputTokens?: number;
   /** Where the facts came from, and when. */
   readonly source: string;
   readonly date: string;

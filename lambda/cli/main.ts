@@ -7,6 +7,7 @@ import { modelsCommand } from './commands/models';
 import { serveCommand } from './commands/serve';
 import { simulateCommand } from './commands/simulate';
 import { tokenCommand } from './commands/token';
+import { tableCommand } from './commands/table';
 import { trustPolicyCommand } from './commands/trust-policy';
 import { validateCommand } from './commands/validate';
 import { ConfigValidationError } from '../config/validate';
@@ -19,6 +20,7 @@ export const COMMANDS: readonly Command[] = [
   initCommand,
   validateCommand,
   tokenCommand,
+  tableCommand,
   trustPolicyCommand,
   modelsCommand,
   devCommand,

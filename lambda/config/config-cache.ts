@@ -2,6 +2,7 @@ import { ConfigurationUnavailableError } from '../kernel/errors';
 import { logger, type Logger } from '../kernel/log';
 import type { ConfigSource } from './document-store';
 import { GatewayConfig } from './gateway-config';
+import type { ConfigDocument } from './schema';
 import { ConfigValidationError, parseConfigDocument } from './validate';
 
 const MS_PER_SECOND = 1000;
@@ -18,6 +19,8 @@ export class ConfigCache {
     private readonly ttlSeconds: number,
     private readonly log: Logger = logger,
     private readonly now: () => number = Date.now,
+    /** The deployment's own checks of a valid document (limits need a table). */
+    private readonly check: (document: ConfigDocument, origin: string) => void = () => undefined,
   ) {}
 
   /**
@@ -48,8 +51,12 @@ export class ConfigCache {
   private async load(): Promise<GatewayConfig> {
     try {
       const { text, version } = await this.source.read();
-      const config =
-        this.current && this.current.version === version ? this.current : new GatewayConfig(parseConfigDocument(text, this.source.description), text);
+      let config = this.current && this.current.version === version ? this.current : undefined;
+      if (!config) {
+        const document = parseConfigDocument(text, this.source.description);
+        this.check(document, this.source.description);
+        config = new GatewayConfig(document, text);
+      }
       this.current = config;
       this.loadedAt = this.now();
       this.lastFailure = undefined;

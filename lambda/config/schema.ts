@@ -109,6 +109,37 @@ export const AccountSchema = z.strictObject({
   models: z._default(z.array(ModelSchema).check(z.maxLength(MAX_MODELS_PER_ACCOUNT, `at most ${MAX_MODELS_PER_ACCOUNT} models per account`)), []),
 });
 
+/** The fixed UTC calendar windows a limit counts in. */
+export const LimitWindow = { minute: 'minute', hour: 'hour', day: 'day', month: 'month' } as const;
+export type LimitWindow = (typeof LimitWindow)[keyof typeof LimitWindow];
+
+/** What limits do while the state table cannot be reached. */
+export const LimitStoreFailure = { allow: 'allow', deny: 'deny' } as const;
+
+/** Most shards one pooled limit may spread over. */
+export const MAX_LIMIT_SHARDS = 32;
+
+const positiveInt = z.int().check(z.minimum(1));
+
+export const LimitSchema = z
+  .strictObject({
+    name: pattern(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, "_", "." and "-", 64 at most'),
+    subjects: z.optional(z.array(collaboratorSubject).check(z.minLength(1))),
+    accounts: z.optional(z.array(z.string()).check(z.minLength(1))),
+    models: z.optional(z.array(z.string()).check(z.minLength(1))),
+    pooled: z._default(z.boolean(), false),
+    per: z.enum([LimitWindow.minute, LimitWindow.hour, LimitWindow.day, LimitWindow.month]),
+    requests: z.optional(positiveInt),
+    tokens: z.optional(positiveInt),
+    usd: z.optional(z.number().check(z.positive())),
+    /** A hot pooled limit spread over this many counters (each holds an equal share of the bound). */
+    shards: z.optional(z.int().check(z.minimum(1), z.maximum(MAX_LIMIT_SHARDS))),
+  })
+  .check(
+    z.refine((l) => l.requests !== undefined || l.tokens !== undefined || l.usd !== undefined, 'needs at least one of "requests", "tokens" and "usd"'),
+    z.refine((l) => l.shards === undefined || l.shards === 1 || l.pooled, '"shards" applies to pooled limits only'),
+  );
+
 export const ConfigDocumentSchema = z
   .strictObject({
     version: z.literal(1),
@@ -117,6 +148,8 @@ export const ConfigDocumentSchema = z
     teams: z._default(z.record(pattern(/^[A-Za-z0-9._-]{1,64}$/, 'team names: letters, digits, ".", "_" and "-"'), z.array(subject)), {}),
     tokens: z._default(z.array(TokenSchema), []),
     accounts: z._default(z.array(AccountSchema), []),
+    limits: z._default(z.array(LimitSchema), []),
+    limitStoreFailure: z._default(z.enum([LimitStoreFailure.allow, LimitStoreFailure.deny]), LimitStoreFailure.allow),
   })
   .check(
     z.superRefine((doc, ctx) => {
@@ -138,6 +171,13 @@ export const ConfigDocumentSchema = z
         'name',
         ctx,
       );
+      unique(
+        doc.limits.map((l) => l.name),
+        ['limits'],
+        'name',
+        ctx,
+      );
+      doc.limits.forEach((limit, i) => limitFilterProblems(doc, limit, i, ctx));
       doc.accounts.forEach((account, i) => {
         unique(account.models.map(modelName), ['accounts', i, 'models'], 'name', ctx);
         if (account.endpoint && !endpointProblem(account.endpoint)) {
@@ -159,6 +199,33 @@ export const ConfigDocumentSchema = z
       });
     }),
   );
+
+/** A limit's filters must name teams, accounts and models (or groups) that exist. */
+function limitFilterProblems(doc: Pick<ConfigDocumentShape, 'teams' | 'accounts'>, limit: z.output<typeof LimitSchema>, i: number, ctx: IssueSink): void {
+  limit.subjects?.forEach((s, j) => {
+    if (s.startsWith('team:') && !(s.slice(5) in doc.teams)) {
+      ctx.addIssue({ code: 'custom', path: ['limits', i, 'subjects', j], message: `team "${s.slice(5)}" is not defined in "teams"`, input: s });
+    }
+  });
+  const accounts = limit.accounts ? doc.accounts.filter((a) => limit.accounts!.includes(a.name)) : doc.accounts;
+  limit.accounts?.forEach((name, j) => {
+    if (!doc.accounts.some((a) => a.name === name))
+      ctx.addIssue({ code: 'custom', path: ['limits', i, 'accounts', j], message: `no account named "${name}"`, input: name });
+  });
+  const names = new Set(accounts.flatMap((a) => a.models.flatMap((m) => [modelName(m), m.modelId])));
+  limit.models?.forEach((name, j) => {
+    if (!names.has(name)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['limits', i, 'models', j],
+        message: `no model named "${name}"${limit.accounts ? ' in those accounts' : ''}`,
+        input: name,
+      });
+    }
+  });
+}
+
+type ConfigDocumentShape = { teams: Record<string, string[]>; accounts: { name: string; models: { name?: string | undefined; modelId: string }[] }[] };
 
 type IssueSink = { addIssue(issue: { code: 'custom'; path: (string | number)[]; message: string; input: unknown }): void };
 
@@ -186,3 +253,4 @@ export type AuthConfig = AccountConfig['auth'];
 export type TokenRecord = ConfigDocument['tokens'][number];
 export type Price = z.output<typeof PriceSchema>;
 export type CollaboratorRole = AccountConfig['collaborators'][number]['role'];
+export type LimitConfig = ConfigDocument['limits'][number];

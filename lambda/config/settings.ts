@@ -1,4 +1,4 @@
-import { DEFAULT_CONFIG_TTL_SECONDS, DEFAULT_METRICS_NAMESPACE } from '../kernel/names';
+import { DEFAULT_CONFIG_TTL_SECONDS, DEFAULT_METRICS_NAMESPACE, DEFAULT_TABLE_TIMEOUT_MS, DEFAULT_TOKEN_CACHE_SECONDS } from '../kernel/names';
 import { endpointProblem } from './endpoint-rule';
 
 /** Defaults of SPEC section 10. */
@@ -27,6 +27,14 @@ export interface GatewaySettings {
    * Must be a loopback http:// URL (GATEWAY_SIMULATOR_ENDPOINT).
    */
   readonly simulatorEndpoint?: string;
+  /** The state table (GATEWAY_TABLE_NAME); without it no DynamoDB call is made. */
+  readonly tableName?: string;
+  /** Bound on each table call (GATEWAY_TABLE_TIMEOUT_MS). */
+  readonly tableTimeoutMs: number;
+  /** How long a table token lookup is cached (GATEWAY_TOKEN_CACHE_SECONDS). */
+  readonly tokenCacheSeconds: number;
+  /** The Web Function's timeout (GATEWAY_REQUEST_TIMEOUT_SECONDS), set by the stack. */
+  readonly requestTimeoutSeconds?: number;
 }
 
 /** Thrown at start-up when an environment variable is unusable; the message says what to fix. */
@@ -57,8 +65,18 @@ export function settingsFromEnv(env: Env = process.env): GatewaySettings {
   if (simulatorEndpoint && (endpointProblem(simulatorEndpoint) || !simulatorEndpoint.startsWith('http://'))) {
     throw new SettingsError('GATEWAY_SIMULATOR_ENDPOINT must be an http:// URL on a loopback address (it is for local development).');
   }
+  const tableName = env.GATEWAY_TABLE_NAME?.trim() || undefined;
+  if (tableName && !/^[A-Za-z0-9_.-]{3,255}$/.test(tableName))
+    throw new SettingsError(`GATEWAY_TABLE_NAME must be a DynamoDB table name (3–255 of letters, digits, "_", "-", "."; got "${tableName}").`);
+  const requestTimeout = env.GATEWAY_REQUEST_TIMEOUT_SECONDS?.trim()
+    ? numberVar(env, 'GATEWAY_REQUEST_TIMEOUT_SECONDS', 900, { min: 1, integer: false })
+    : undefined;
   return {
     ...(configFile ? { configFile } : {}),
+    ...(tableName ? { tableName } : {}),
+    ...(requestTimeout !== undefined ? { requestTimeoutSeconds: requestTimeout } : {}),
+    tableTimeoutMs: numberVar(env, 'GATEWAY_TABLE_TIMEOUT_MS', DEFAULT_TABLE_TIMEOUT_MS, { min: 1, integer: true }),
+    tokenCacheSeconds: numberVar(env, 'GATEWAY_TOKEN_CACHE_SECONDS', DEFAULT_TOKEN_CACHE_SECONDS, { min: 0, integer: false }),
     ...(configSecretId ? { configSecretId } : {}),
     ...(simulatorEndpoint ? { simulatorEndpoint } : {}),
     configTtlSeconds: numberVar(env, 'GATEWAY_CONFIG_TTL_SECONDS', DEFAULT_CONFIG_TTL_SECONDS, { min: 0, integer: false }),

@@ -51,3 +51,16 @@ export function parseConfigDocument(text: string, origin: string): ConfigDocumen
   }
   return result.data;
 }
+
+/**
+ * Problems of a valid document that depend on where it runs: limits need the state table. Throws
+ * ConfigValidationError naming the fix.
+ */
+export function checkDeployment(document: ConfigDocument, origin: string, tableName: string | undefined): void {
+  if (document.limits.length > 0 && !tableName) {
+    throw new ConfigValidationError(
+      ['$.limits: limits need the state table; set GATEWAY_TABLE_NAME (mantle-gateway table create --table NAME makes one; validate takes --table NAME)'],
+      origin,
+    );
+  }
+}

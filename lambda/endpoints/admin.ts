@@ -5,7 +5,7 @@ import { documentTooLarge } from '../config/document-size';
 import { authenticate } from '../auth/authenticate';
 import { VersionConflictError } from '../config/document-store';
 import { modelName, type AccountConfig, type ModelConfig } from '../config/schema';
-import { ConfigValidationError, parseConfigDocument } from '../config/validate';
+import { checkDeployment, ConfigValidationError, parseConfigDocument } from '../config/validate';
 import { ErrorKind, GatewayError, InvalidRequestError, NotFoundError, PermissionError, type ErrorCode } from '../kernel/errors';
 import { jsonResponse } from '../http/response';
 import type { RequestContext } from '../http/request-context';
@@ -32,7 +32,7 @@ export class WriteConflictError extends GatewayError {
 
 function accountFor(name: string, principal: Principal, config: GatewayConfig): { account: AccountConfig; role: AccountRole } {
   const account = config.accounts.get(name);
-  const role = account ? roleOn(principal, account, config) : undefined;
+  const role = account ? roleOn(principal, account) : undefined;
   // A non-collaborator learns nothing about the account, not even that it exists.
   if (!account || !role) throw new NotFoundError(`No account named '${name.slice(0, 100)}'.`, 'account_not_found');
   return { account, role };
@@ -59,7 +59,7 @@ function begin(ctx: RequestContext, services: GatewayServices) {
 export const listAccounts = endpoint(PlainSurface.admin, async (ctx, services) => {
   const { config, principal } = await begin(ctx, services);
   const data = config.document.accounts.flatMap((account) => {
-    const role = roleOn(principal, account, config);
+    const role = roleOn(principal, account);
     if (!role) return [];
     return [
       {
@@ -124,7 +124,7 @@ export async function applyDocumentWrite(ctx: RequestContext, services: GatewayS
   const tooLarge = documentTooLarge(text);
   if (tooLarge) throw new DocumentTooLargeError(tooLarge);
   try {
-    parseConfigDocument(text, services.store.description);
+    checkDeployment(parseConfigDocument(text, services.store.description), services.store.description, services.settings.tableName);
   } catch (error) {
     if (error instanceof ConfigValidationError) {
       const fields = error.problems.map((p) => write.problemPath?.(p) ?? p);

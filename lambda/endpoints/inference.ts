@@ -7,6 +7,9 @@ import { relayAnswer, upstreamRequestIdOf } from './relay-answer';
 import { jsonObjectBody, requestedModel } from './request-body';
 import { ExchangeResponseIds } from './response-id-codec';
 import { endpoint, type Endpoint } from './services';
+import { admitUnderLimits } from './limits-gate';
+import { REQUEST_ONLY, reservationOf } from '../limits/amounts';
+import { priceOf } from '../usage/cost';
 
 /**
  * An inference route (Chat Completions, Responses, Messages, count_tokens): authenticate, resolve
@@ -28,6 +31,17 @@ export function inference(surface: ApiSurface): Endpoint {
     const prepared = surface.prepare(body, request.body, { model, responseIds: ids });
     const region = prepared.region ?? model.region;
     exchange.target({ account: model.account.name, model, region }, prepared.stream);
+    const price = priceOf(model.model);
+    const amounts = surface.generates ? reservationOf(request.body.length, body, model.model, price) : REQUEST_ONLY;
+    const admission = await admitUnderLimits(ctx, services, {
+      config,
+      principal,
+      account: model.account.name,
+      model,
+      amounts,
+      price,
+      background: body.background === true,
+    });
     const auth = await record.time('credentials', () => services.credentials.forAccount(model.account, principal));
     const headers = { ...forwardedHeaders(request.headers), ...surface.upstreamHeaders(model, request.headers), 'content-type': 'application/json' };
     const sentAt = performance.now();
@@ -46,6 +60,7 @@ export function inference(surface: ApiSurface): Endpoint {
     });
     record.setPhase('upstreamFirstByte', performance.now() - sentAt);
     exchange.routed(prefix, upstreamRequestIdOf(response));
-    return relayAnswer(ctx, response, surface, prepared.observer, { streamIdleTimeoutMs: services.settings.streamIdleTimeoutMs });
+    const answer = await relayAnswer(ctx, response, surface, prepared.observer, { streamIdleTimeoutMs: services.settings.streamIdleTimeoutMs });
+    return { ...answer, headers: { ...answer.headers, ...admission.headers } };
   });
 }

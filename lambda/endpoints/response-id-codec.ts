@@ -20,7 +20,7 @@ export function openStoredResponse(id: string, principal: Principal, config: Gat
   const ref = decodeResponseId(config.signingKey, id);
   if (!ref) throw responseNotFound(id);
   const account = config.accounts.get(ref.account);
-  if (!account || roleOn(principal, account, config) === undefined) throw responseNotFound(id);
+  if (!account || roleOn(principal, account) === undefined) throw responseNotFound(id);
   if (!principal.isAdmin && !subjectHash(principal.subject).equals(ref.subjectHash)) throw responseNotFound(id);
   return { ref, account };
 }

@@ -6,17 +6,31 @@ import type { RequestContext } from '../http/request-context';
 import type { PathPrefixPolicy } from '../routing/path-prefix';
 import type { GatewayResponse } from '../http/response';
 import type { ExchangeSurface } from '../surfaces/exchange';
+import type { StateTable } from '../aws/state-table';
+import type { LimitAdmission } from '../limits/admission';
+import type { LimitCounters } from '../limits/limit-counters';
 import type { Forwarder } from '../upstream/forward';
 
 /** The process-wide parts every endpoint may use, created once per Lambda instance. */
 export interface GatewayServices {
   readonly settings: GatewaySettings;
+  /** Epoch ms now: the clock limit windows are read with. */
+  readonly now: () => number;
   readonly config: ConfigCache;
   /** Where the configuration is written (the admin API). */
   readonly store: DocumentStore;
   readonly credentials: CredentialResolver;
   readonly forwarder: Forwarder;
   readonly prefixes: PathPrefixPolicy;
+  /** The state table and what lives in it; absent without GATEWAY_TABLE_NAME (no DynamoDB call is made then). */
+  readonly state?: StateServices;
+}
+
+/** What the state table serves. */
+export interface StateServices {
+  readonly table: StateTable;
+  readonly counters: LimitCounters;
+  readonly admission: LimitAdmission;
 }
 
 /** What an endpoint does with one request. */

@@ -4,6 +4,8 @@ import { authorizeRequest } from './authorize';
 import { relayAnswer, upstreamRequestIdOf } from './relay-answer';
 import { ExchangeResponseIds, openStoredResponse } from './response-id-codec';
 import { endpoint, type Endpoint } from './services';
+import { admitUnderLimits } from './limits-gate';
+import { REQUEST_ONLY } from '../limits/amounts';
 
 /** The follow-ups on a stored response, by their path after `/responses/{id}`. */
 export const StoredResponseAction = { retrieve: '', inputItems: '/input_items', cancel: '/cancel' } as const;
@@ -21,6 +23,7 @@ export function storedResponse(method: 'GET' | 'DELETE' | 'POST', action: Stored
     const clientId = params.id!;
     const { ref, account } = openStoredResponse(clientId, principal, config);
     exchange.target({ account: account.name, region: ref.region }, false);
+    await admitUnderLimits(ctx, services, { config, principal, account: account.name, amounts: REQUEST_ONLY, price: undefined, background: false });
     const auth = await record.time('credentials', () => services.credentials.forAccount(account, principal));
     const headers = forwardedHeaders(request.headers);
     const body = method === 'POST' ? (request.body.length ? request.body : Buffer.from('{}')) : Buffer.alloc(0);

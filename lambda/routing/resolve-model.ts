@@ -15,7 +15,7 @@ export function resolveModel(requested: string, principal: Principal, config: Ga
   if (slash !== -1) {
     const account = config.accounts.get(requested.slice(0, slash));
     const name = requested.slice(slash + 1);
-    if (!account || roleOn(principal, account, config) === undefined) throw new ModelNotFoundError(requested);
+    if (!account || roleOn(principal, account) === undefined) throw new ModelNotFoundError(requested);
     const match =
       config.models.find((m) => m.account === account && m.name === name) ?? config.models.find((m) => m.account === account && m.model.modelId === name);
     if (!match) throw new ModelNotFoundError(requested);

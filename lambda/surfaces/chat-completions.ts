@@ -111,6 +111,7 @@ export const chatCompletions: ApiSurface = {
   api: 'chat',
   operation: 'chat',
   errorFormat: openaiErrorFormat,
+  generates: true,
   choosePrefix: (policy, model) => policy.choose(model, 'chat'),
   upstreamPath: (prefix) => `${prefix}/chat/completions`,
   upstreamHeaders: openaiProjectHeader,

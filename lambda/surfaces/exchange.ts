@@ -69,6 +69,8 @@ export class Exchange {
   private answerValue: AnswerResult | undefined;
   private readonly notesValue: Record<string, string | number | boolean> = {};
   private ended: ExchangeOutcome | undefined;
+  private readonly endHooks: ((outcome: ExchangeOutcome) => Promise<void>)[] = [];
+  private settledValue: Promise<void> = Promise.resolve();
 
   public constructor(surface: ExchangeSurface, headers: Readonly<Record<string, string>>) {
     this.operation = surface.operation;
@@ -124,7 +126,21 @@ export class Exchange {
     return this.answerValue;
   }
 
-  /** Ends the exchange with the status the client got and the error it was refused with, if any. */
+  /** Work to do once the exchange ended (settling limits), started after the client's last byte. */
+  public onEnd(hook: (outcome: ExchangeOutcome) => Promise<void>): void {
+    this.endHooks.push(hook);
+  }
+
+  /** Resolves when every end hook finished (never rejects). */
+  public get settled(): Promise<void> {
+    return this.settledValue;
+  }
+
+  /**
+   * Ends the exchange with the status the client got and the error it was refused with, if any, and
+   * starts the end hooks. Called once the answer's last byte was handed over; later calls return the
+   * same outcome.
+   */
   public end(status: number, error?: GatewayError): ExchangeOutcome {
     if (this.ended) return this.ended;
     const answer = this.answerValue;
@@ -143,6 +159,8 @@ export class Exchange {
       authFailed: error instanceof AuthenticationError,
       notes: Object.freeze({ ...this.notesValue }),
     });
-    return this.ended;
+    const outcome = this.ended;
+    if (this.endHooks.length) this.settledValue = Promise.all(this.endHooks.map((hook) => hook(outcome).catch(() => undefined))).then(() => undefined);
+    return outcome;
   }
 }

@@ -115,6 +115,7 @@ export const responses: ApiSurface = {
   api: 'responses',
   operation: 'responses',
   errorFormat: openaiErrorFormat,
+  generates: true,
   choosePrefix: (policy, model) => policy.choose(model, 'responses'),
   upstreamPath: (prefix) => `${prefix}/responses`,
   upstreamHeaders: openaiProjectHeader,

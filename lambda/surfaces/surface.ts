@@ -57,6 +57,8 @@ export interface PreparedExchange {
  */
 export interface ApiSurface extends ExchangeSurface {
   readonly api: ApiName;
+  /** True when calls generate tokens (limits reserve tokens and spend); false for count_tokens. */
+  readonly generates: boolean;
   /** The prefix to call first and whether a route refusal may move it (only the OpenAI surfaces have a choice). */
   choosePrefix(policy: PathPrefixPolicy, model: ResolvedModel): PrefixChoice;
   /** The Mantle path, given the model's prefix. */

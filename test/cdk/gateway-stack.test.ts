@@ -149,10 +149,16 @@ describe('MantleGateway stack', () => {
     for (const p of ['p50', 'p90', 'p99']) expect(body).toContain(p);
     expect(body).toContain('stats sum(CostUSD) as costUsd');
     expect(body).toContain('by subject');
+    expect(body).toContain('stats count(*) as refused by limit');
   });
 
   it('alarms on the error rate, throttles and refused tokens, notifying the topic when given', () => {
-    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+    template.hasResourceProperties('AWS::Logs::MetricFilter', {
+      FilterPattern: '{ $.error = "budget_exceeded" }',
+      MetricTransformations: [Match.objectLike({ MetricName: 'BudgetRefusals', MetricNamespace: 'MantleGateway' })],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'BudgetRefusals', Threshold: 0, ComparisonOperator: 'GreaterThanThreshold' });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Metrics: Match.arrayWith([Match.objectLike({ Expression: 'IF(requests > 0, errors / requests, 0)' })]),
       Threshold: 0.05,

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hashToken } from '../../lambda/auth/tokens';
+import { LocalDynamoDb } from '../../lambda/simulator/aws/local-dynamodb';
 import { runCli } from '../helpers/cli';
 
 describe('mantle-gateway CLI on configuration files', () => {
@@ -74,6 +75,39 @@ describe('mantle-gateway CLI on configuration files', () => {
     expect(res.stderr).toContain('$.signingKey');
     expect(res.stderr).toContain('$.accounts[0].region');
     expect(res.stderr).toContain('$.accounts[0].auth.type');
+  });
+
+  it('validate refuses limits without a state table, and accepts them with --table; serve refuses them too', async () => {
+    await runCli(['init', '--config', file]);
+    const doc = JSON.parse(readFileSync(file, 'utf8'));
+    doc.limits = [{ name: 'rpm', subjects: ['*'], per: 'minute', requests: 60 }];
+    writeFileSync(file, JSON.stringify(doc));
+    const refused = await runCli(['validate', '--config', file], { GATEWAY_TABLE_NAME: '' });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('$.limits: limits need the state table; set GATEWAY_TABLE_NAME');
+    const accepted = await runCli(['validate', '--config', file, '--table', 'my-table']);
+    expect(accepted.code).toBe(0);
+    expect(accepted.stdout).toContain('1 limit(s)');
+    const serve = await runCli(['serve', '--config', file, '--port', '0'], { GATEWAY_TABLE_NAME: '' });
+    expect(serve.code).toBe(1);
+    expect(serve.stderr).toContain('limits need the state table');
+  });
+
+  it('table create makes the state table on a DynamoDB endpoint, warning where TTL cannot be enabled', async () => {
+    const dynamo = new LocalDynamoDb();
+    const endpoint = await dynamo.start();
+    try {
+      const env = { AWS_ENDPOINT_URL_DYNAMODB: endpoint, AWS_REGION: 'us-east-1' };
+      const created = await runCli(['table', 'create', '--table', 'cli-table'], env);
+      expect(created.code).toBe(0);
+      expect(created.stdout).toContain('Created table cli-table.');
+      expect(created.stderr).toContain('warning: TTL on expiresAt could not be enabled');
+      expect(dynamo.callCount('CreateTable')).toBe(1);
+      expect((await runCli(['table', 'create', '--table', 'cli-table'], env)).stdout).toContain('already exists');
+      expect((await runCli(['table', 'create'], env)).code).toBe(2);
+    } finally {
+      await dynamo.close();
+    }
   });
 
   it('fails with exit 1 on an unreadable file', async () => {

@@ -9,6 +9,13 @@ import { AwsStandIn } from '../../lambda/simulator/aws/aws-stand-in';
 import { SimulatorCredentials } from '../../lambda/simulator/credentials';
 import { MantleSimulator, type SimulatorOptions } from '../../lambda/simulator/server';
 import { testConfig, type TestTokens } from './test-config';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { StateTable } from '../../lambda/aws/state-table';
+import { createStateTable } from '../../lambda/aws/state-table-admin';
+import { LocalDynamoDb } from '../../lambda/simulator/aws/local-dynamodb';
+
+/** The state table of `table: true` gateways. */
+export const TEST_TABLE = 'mantle-gateway-test';
 
 /** A gateway behind the local Function URL runtime, in front of a fresh simulator. */
 export interface LocalGateway {
@@ -24,6 +31,10 @@ export interface LocalGateway {
   readonly records: () => Record<string, any>[];
   /** The raw EMF lines. */
   readonly recordLines: () => string[];
+  /** The local DynamoDB, when started with `table: true`. */
+  readonly dynamo?: LocalDynamoDb;
+  /** The state table, when started with `table: true`. */
+  readonly table?: StateTable;
   /** The streaming handler itself, for events the local Function URL would not build. */
   readonly handler: StreamingHandler;
   /** Waits until at least `count` records were written; resolves with the last. */
@@ -44,6 +55,8 @@ export interface LocalGatewayOptions {
   readonly configIn?: 'file' | 'secret';
   /** The function timeout the local runtime reports through getRemainingTimeInMillis. */
   readonly functionTimeoutMs?: number;
+  /** Start a local DynamoDB with the state table and point the gateway at it. */
+  readonly table?: boolean;
 }
 
 /** Environment variables set for a test file, restored by close(). */
@@ -71,6 +84,18 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
     // The SDK clients read these when they are created (once per process, on first use).
     restoreEnv = setEnv({ ...aws.environment(awsUrl), AWS_MAX_ATTEMPTS: '1' });
   }
+  let dynamo: LocalDynamoDb | undefined;
+  let table: StateTable | undefined;
+  const tableEnv: Record<string, string> = {};
+  if (options.table) {
+    dynamo = new LocalDynamoDb();
+    const endpoint = await dynamo.start();
+    // A client of its own: the SDK's per-process client would keep the first test's endpoint.
+    const client = new DynamoDBClient({ endpoint, region: 'us-east-1', maxAttempts: 1, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    await createStateTable(TEST_TABLE, client);
+    table = new StateTable(TEST_TABLE, Number(options.env?.GATEWAY_TABLE_TIMEOUT_MS ?? 1000), () => client);
+    tableEnv.GATEWAY_TABLE_NAME = TEST_TABLE;
+  }
   const { document, tokens } = testConfig();
   options.editConfig?.(document);
   const dir = mkdtempSync(join(tmpdir(), 'mgw-test-'));
@@ -79,10 +104,10 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
   const secretName = options.configIn === 'secret' ? 'mantle-gateway/config' : undefined;
   if (secretName) aws!.secretsManager.createSecret(secretName, JSON.stringify(document, null, 2));
   const source = secretName ? { GATEWAY_CONFIG_SECRET_ID: secretName } : { GATEWAY_CONFIG_FILE: configFile };
-  const settings = settingsFromEnv({ ...source, GATEWAY_SIMULATOR_ENDPOINT: simulatorUrl, ...options.env });
+  const settings = settingsFromEnv({ ...source, GATEWAY_SIMULATOR_ENDPOINT: simulatorUrl, ...tableEnv, ...options.env });
   const lines: string[] = [];
   const write = process.stdout.write.bind(process.stdout);
-  const handler = createHandler(createServices(settings, options.overrides)) as unknown as StreamingHandler;
+  const handler = createHandler(createServices(settings, { ...(table ? { table } : {}), ...options.overrides })) as unknown as StreamingHandler;
   const server: RunningServer = await startFunctionUrlServer({
     handler,
     ...(options.functionTimeoutMs ? { functionTimeoutMs: options.functionTimeoutMs } : {}),
@@ -102,6 +127,8 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
     configFile,
     ...(aws ? { aws } : {}),
     ...(secretName ? { secretName } : {}),
+    ...(dynamo ? { dynamo } : {}),
+    ...(table ? { table } : {}),
     handler,
     records: () => lines.map((l) => JSON.parse(l) as Record<string, any>),
     recordLines: () => [...lines],
@@ -115,6 +142,7 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
       await server.close();
       await simulator.close();
       await aws?.close();
+      await dynamo?.close();
       restoreEnv();
     },
   };

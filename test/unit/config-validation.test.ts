@@ -1,4 +1,4 @@
-import { ConfigValidationError, parseConfigDocument } from '../../lambda/config/validate';
+import { checkDeployment, ConfigValidationError, parseConfigDocument } from '../../lambda/config/validate';
 import { endpointProblem } from '../../lambda/config/endpoint-rule';
 import { testConfig } from '../helpers/test-config';
 
@@ -141,5 +141,64 @@ describe('configuration validation', () => {
       doc.accounts[2].endpoint = 'https://vpce-0abc-def.bedrock-mantle.eu-west-1.vpce.amazonaws.com';
       expect(problemsOf(doc)).toEqual([]);
     });
+  });
+});
+
+describe('limits in the document', () => {
+  const withLimits = (limits: unknown[]) => ({ ...JSON.parse(JSON.stringify(testConfig().document)), limits });
+
+  it('accepts limits whose filters name existing teams, accounts and models', () => {
+    expect(
+      problemsOf(
+        withLimits([
+          { name: 'ml-monthly', subjects: ['team:ml'], pooled: true, per: 'month', usd: 500 },
+          { name: 'rpm', subjects: ['*'], per: 'minute', requests: 60, tokens: 400000 },
+          { name: 'gpt55-prod', accounts: ['sim'], models: ['gpt-5.5'], pooled: true, per: 'minute', tokens: 2000000, shards: 8 },
+        ]),
+      ),
+    ).toEqual([]);
+  });
+
+  it('lists every problem of a limit by JSON path', () => {
+    // Field rules first (zod checks the whole-document rules only once every field passes).
+    expect(
+      problemsOf(
+        withLimits([
+          { name: 'bad name!', per: 'fortnight' },
+          { name: 'zero', per: 'day', requests: 0 },
+          { name: 'shards', per: 'day', requests: 10, shards: 4 },
+          { name: 'empty', per: 'day' },
+        ]),
+      ),
+    ).toEqual([
+      expect.stringMatching(/^\$\.limits\[0\]\.name: /),
+      expect.stringMatching(/^\$\.limits\[0\]\.per: /),
+      expect.stringMatching(/^\$\.limits\[1\]\.requests: /),
+      expect.stringMatching(/^\$\.limits\[2\]: "shards" applies to pooled limits only/),
+      expect.stringMatching(/^\$\.limits\[3\]: needs at least one of "requests", "tokens" and "usd"/),
+    ]);
+    // Then the filters, against the document's teams, accounts and models.
+    expect(
+      problemsOf(
+        withLimits([
+          { name: 'dup', per: 'day', requests: 1, subjects: ['team:nope'], accounts: ['nowhere'], models: ['nothing'] },
+          { name: 'dup', per: 'day', requests: 1, accounts: ['keyed'], models: ['gpt-5.5'] },
+        ]),
+      ),
+    ).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^\$\.limits\[1\]\.name: duplicate name "dup"/),
+        expect.stringMatching(/^\$\.limits\[0\]\.subjects\[0\]: team "nope" is not defined/),
+        expect.stringMatching(/^\$\.limits\[0\]\.accounts\[0\]: no account named "nowhere"/),
+        expect.stringMatching(/^\$\.limits\[0\]\.models\[0\]: no model named "nothing"/),
+        expect.stringMatching(/^\$\.limits\[1\]\.models\[0\]: no model named "gpt-5.5" in those accounts/),
+      ]),
+    );
+  });
+
+  it('refuses limits when no state table is configured, saying what to set', () => {
+    const document = parseConfigDocument(JSON.stringify(withLimits([{ name: 'rpm', per: 'minute', requests: 1 }])), 'x');
+    expect(() => checkDeployment(document, 'x', undefined)).toThrow(/limits need the state table; set GATEWAY_TABLE_NAME/);
+    expect(() => checkDeployment(document, 'x', 'my-table')).not.toThrow();
   });
 });

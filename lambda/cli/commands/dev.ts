@@ -21,6 +21,8 @@ export function devDocument(tokenId: string, tokenHash: string): Record<string, 
     admins: [DEV_SUBJECT],
     teams: {},
     tokens: [{ id: tokenId, hash: tokenHash, subject: DEV_SUBJECT, name: 'npm run dev', createdAt: new Date().toISOString(), expiresAt: null, revoked: false }],
+    // A small limit, so a newcomer sees a 429 with its headers: more than 20 requests in a minute.
+    limits: [{ name: 'dev-requests-per-minute', subjects: ['*'], per: 'minute', requests: 20 }],
     accounts: [
       {
         name: 'dev',
@@ -68,6 +70,7 @@ gateway with the Mantle simulator, and prints the token and a curl line. No AWS 
     const url = local.gateway.url;
     output.out(`Mantle Gateway (dev) on ${url}, backed by the Mantle simulator on ${local.simulatorUrl}`);
     output.out(`Configuration: ${file}`);
+    if (local.tableName) output.out(`State table: ${local.tableName} (local DynamoDB); limit dev-requests-per-minute allows 20 requests a minute`);
     output.out(`Token: ${made.token}`);
     output.out('');
     output.out('Try it:');

@@ -4,10 +4,16 @@ import { installAwsLambdaGlobal, type StreamingHandler } from '../../runtime/aws
 import { startFunctionUrlServer, type RunningServer } from '../../runtime/function-url-server';
 import { MantleSimulator } from '../../simulator/server';
 import { parseFlags, STORE_FLAGS, storeFrom } from '../args';
-import { UsageError } from '../cli-errors';
 import { readDocument } from '../document-io';
+import { createStateTable } from '../../aws/state-table-admin';
+import { checkDeployment, ConfigValidationError } from '../../config/validate';
+import { LocalDynamoDb } from '../../simulator/aws/local-dynamodb';
+import { CliFailure, UsageError } from '../cli-errors';
 import type { CliOutput } from '../output';
 import type { Command } from './command';
+
+/** The state table `serve --simulate` and `npm run dev` create in their local DynamoDB. */
+export const LOCAL_TABLE_NAME = 'mantle-gateway-local';
 
 /** The default port of `serve`. */
 export const DEFAULT_SERVE_PORT = 8787;
@@ -16,6 +22,8 @@ export const DEFAULT_SERVE_PORT = 8787;
 export interface LocalDeployment {
   readonly gateway: RunningServer;
   readonly simulatorUrl?: string;
+  /** The local state table, when `--simulate` started one. */
+  readonly tableName?: string;
   close(): Promise<void>;
 }
 
@@ -30,11 +38,19 @@ export async function startLocal(options: {
 }): Promise<LocalDeployment> {
   let simulator: MantleSimulator | undefined;
   let simulatorUrl: string | undefined;
+  let dynamo: LocalDynamoDb | undefined;
+  const env = { ...process.env };
   if (options.simulate) {
     simulator = new MantleSimulator({ eventDelayMs: options.simulatorEventDelayMs ?? 0 });
     simulatorUrl = await simulator.start();
+    // The state table too, unless this shell already points DynamoDB somewhere.
+    if (!process.env.AWS_ENDPOINT_URL_DYNAMODB) {
+      dynamo = new LocalDynamoDb();
+      process.env.AWS_ENDPOINT_URL_DYNAMODB = await dynamo.start();
+      env.GATEWAY_TABLE_NAME ||= LOCAL_TABLE_NAME;
+      await createStateTable(env.GATEWAY_TABLE_NAME);
+    }
   }
-  const env = { ...process.env };
   delete env.GATEWAY_CONFIG_FILE;
   delete env.GATEWAY_CONFIG_SECRET_ID;
   if (options.config) env.GATEWAY_CONFIG_FILE = options.config;
@@ -46,9 +62,11 @@ export async function startLocal(options: {
   return {
     gateway,
     ...(simulatorUrl ? { simulatorUrl } : {}),
+    ...(dynamo ? { tableName: env.GATEWAY_TABLE_NAME! } : {}),
     close: async () => {
       await gateway.close();
       await simulator?.close();
+      await dynamo?.close();
     },
   };
 }
@@ -79,7 +97,14 @@ export async function runServe(args: readonly string[], output: CliOutput): Prom
       : { config: process.env.GATEWAY_CONFIG_FILE || undefined, 'secret-id': process.env.GATEWAY_CONFIG_SECRET_ID || undefined };
   const store = storeFrom(source);
   // Refuse to start on a configuration that cannot serve, saying why.
-  await readDocument(store);
+  const { document } = await readDocument(store);
+  const tableName = process.env.GATEWAY_TABLE_NAME || (values.simulate && !process.env.AWS_ENDPOINT_URL_DYNAMODB ? LOCAL_TABLE_NAME : undefined);
+  try {
+    checkDeployment(document, store.description, tableName);
+  } catch (error) {
+    if (error instanceof ConfigValidationError) throw new CliFailure(error.message);
+    throw error;
+  }
   const local = await startLocal({
     ...(source.config ? { config: source.config } : {}),
     ...(source['secret-id'] ? { secretId: source['secret-id'] } : {}),
@@ -87,7 +112,11 @@ export async function runServe(args: readonly string[], output: CliOutput): Prom
     host: values.host ?? '127.0.0.1',
     simulate: values.simulate === true,
   });
-  output.err(`Mantle Gateway listening on ${local.gateway.url}${local.simulatorUrl ? ` (Mantle simulator on ${local.simulatorUrl})` : ''}`);
+  const extras = [
+    local.simulatorUrl ? `Mantle simulator on ${local.simulatorUrl}` : '',
+    local.tableName ? `state table ${local.tableName} on ${process.env.AWS_ENDPOINT_URL_DYNAMODB}` : '',
+  ].filter(Boolean);
+  output.err(`Mantle Gateway listening on ${local.gateway.url}${extras.length ? ` (${extras.join('; ')})` : ''}`);
   await untilSignal();
   await local.close();
   return 0;
@@ -101,6 +130,7 @@ export const serveCommand: Command = {
 Runs the Lambda handler behind a local Function URL emulator that keeps Lambda's response
 streaming semantics. Without --config or --secret-id, GATEWAY_CONFIG_FILE or
 GATEWAY_CONFIG_SECRET_ID says where the configuration is. --simulate also starts the Mantle simulator and points every account that
-has no "endpoint" at it (no AWS account needed).`,
+has no "endpoint" at it, and runs a local DynamoDB (dynalite, in this process) with the state table
+${LOCAL_TABLE_NAME} unless AWS_ENDPOINT_URL_DYNAMODB is set (no AWS account needed).`,
   run: runServe,
 };
