@@ -67,6 +67,15 @@ doc.accounts = [
 writeFileSync(configFile, JSON.stringify(doc, null, 2));
 const gateway = await startProcess([CLI, 'serve', '--config', configFile, '--port', '0'], /listening on (http:\/\/\S+)/, { ...cloudInfo.environment });
 const gatewayPid = gateway.child.pid;
+// The same gateway with one applying limit (requests and tokens per subject per minute, never
+// reached): a conditional reservation before the call and a settlement after it, on the local DynamoDB.
+const limitConfigFile = join(dir, '.bench-gateway-limit.json');
+writeFileSync(limitConfigFile, JSON.stringify({ ...doc, limits: [{ name: 'bench-limit', subjects: ['*'], per: 'minute', requests: 1e9, tokens: 1e12 }] }, null, 2));
+const limited = await startProcess([CLI, 'serve', '--config', limitConfigFile, '--port', '0'], /listening on (http:\/\/\S+)/, {
+  ...cloudInfo.environment,
+  GATEWAY_TABLE_NAME: cloudInfo.tableName,
+  AWS_ENDPOINT_URL_DYNAMODB: cloudInfo.dynamoUrl,
+});
 
 // --- HTTP ------------------------------------------------------------------------------------
 const PADDING = 'x'.repeat(900); // with the rest of the body: a 1 KB request
@@ -75,6 +84,7 @@ const systems = [
   { name: 'floor', url: `${floor.match[1]}/v1/chat/completions`, auth: `Bearer ${DEV_API_KEY}`, model: 'openai.gpt-oss-120b' },
   { name: 'gateway', url: `${gateway.match[1]}/v1/chat/completions`, auth: `Bearer ${token}`, model: 'bench/gpt-oss-120b' },
   { name: 'gateway-sigv4', url: `${gateway.match[1]}/v1/chat/completions`, auth: `Bearer ${token}`, model: 'sigv4/gpt-oss-120b' },
+  { name: 'gateway-limit', url: `${limited.match[1]}/v1/chat/completions`, auth: `Bearer ${token}`, model: 'bench/gpt-oss-120b' },
 ];
 const agents = new Map(systems.map((s) => [s.name, new Agent({ keepAlive: true, maxSockets: 64 })]));
 const bodyFor = (system, stream) =>
@@ -236,7 +246,11 @@ for (let i = 0; i < 5; i++) {
   cold.push(JSON.parse(line.slice(5)));
 }
 
-await Promise.all([stop(gateway.child), stop(floor.child), stop(cloud.child)]);
+// The ceiling of one hot pooled counter on the local DynamoDB, on 1 counter and spread over 8.
+const hot = spawnSync(process.execPath, [join(ROOT, 'dist', 'bench-hot-counter.js'), cloudInfo.dynamoUrl, cloudInfo.tableName], { encoding: 'utf8' });
+const hotCounter = JSON.parse(hot.stdout.trim().split('\n').at(-1));
+
+await Promise.all([stop(gateway.child), stop(limited.child), stop(floor.child), stop(cloud.child)]);
 
 // --- report ----------------------------------------------------------------------------------
 const stats = (values) => {
@@ -290,7 +304,15 @@ const result = {
       chunkDelayP99Ms: added('floor', 'chunkDelayMs', 'p99'),
     },
     gatewaySigV4: { latencyP50Ms: added('gateway-sigv4', 'latencyMs', 'p50'), latencyP99Ms: added('gateway-sigv4', 'latencyMs', 'p99') },
+    gatewayLimit: { latencyP50Ms: added('gateway-limit', 'latencyMs', 'p50'), latencyP99Ms: added('gateway-limit', 'latencyMs', 'p99'), ttfbP50Ms: added('gateway-limit', 'ttfbMs', 'p50') },
   },
+  /** What one applying limit adds over the plain gateway row (same process shape, same account). */
+  limitOverGateway: {
+    latencyP50Ms: Number((bySystem['gateway-limit'].latencyMs.p50 - bySystem.gateway.latencyMs.p50).toFixed(3)),
+    latencyP99Ms: Number((bySystem['gateway-limit'].latencyMs.p99 - bySystem.gateway.latencyMs.p99).toFixed(3)),
+    ttfbP50Ms: Number((bySystem['gateway-limit'].ttfbMs.p50 - bySystem.gateway.ttfbMs.p50).toFixed(3)),
+  },
+  hotCounter: { ...hotCounter, note: 'reservation + settlement per request, concurrency 64, against dynalite in one process; DynamoDB itself allows about 1,000 writes/s per partition' },
   ratios: {
     gatewayAddedP50OverFloorAdded: Number((added('gateway', 'latencyMs', 'p50') / added('floor', 'latencyMs', 'p50')).toFixed(2)),
     throughputGatewayOverFloor: Number((bySystem.gateway.throughputRps.mean / bySystem.floor.throughputRps.mean).toFixed(3)),

@@ -10,5 +10,6 @@ await Promise.all([
   // NodejsFunction does), for the benchmarks' size and load-time figures.
   build({ ...common, entryPoints: ['lambda/handler.ts'], outfile: 'dist/lambda/handler.js', minify: true, target: 'node22', external: ['@aws-sdk/*'] }),
   // The benchmarks' simulator and local AWS, in one process.
-  build({ ...common, entryPoints: ['bench/local-cloud.ts'], outfile: 'dist/bench-local-cloud.js' }),
+  build({ ...common, entryPoints: ['bench/local-cloud.ts'], outfile: 'dist/bench-local-cloud.js', external: ['dynalite'] }),
+  build({ ...common, entryPoints: ['bench/hot-counter.ts'], outfile: 'dist/bench-hot-counter.js' }),
 ]);
