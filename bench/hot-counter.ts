@@ -23,7 +23,13 @@ async function main(): Promise<void> {
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
         while (performance.now() < end) {
-          const admitted = await admission.admit([limit], 'service:bench', { requests: 1, tokens: 1000, usdNanos: 0 }, new Exchange(PlainSurface.admin, {}), 'deny');
+          const admitted = await admission.admit(
+            [limit],
+            'service:bench',
+            { requests: 1, tokens: 1000, usdNanos: 0 },
+            new Exchange(PlainSurface.admin, {}),
+            'deny',
+          );
           await admitted.settle({ requests: 1, tokens: 600, usdNanos: 0 });
           done++;
         }

@@ -21,7 +21,10 @@ async function main(): Promise<void> {
   const awsUrl = await aws.start();
   const dynamo = new LocalDynamoDb();
   const dynamoUrl = await dynamo.start();
-  await createStateTable(BENCH_TABLE, new DynamoDBClient({ endpoint: dynamoUrl, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }));
+  await createStateTable(
+    BENCH_TABLE,
+    new DynamoDBClient({ endpoint: dynamoUrl, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }),
+  );
   // The bench asks for a secret by writing its text on stdin: one JSON line {"secret": name, "text": …}.
   process.stdin.setEncoding('utf8');
   let buffered = '';

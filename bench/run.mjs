@@ -70,7 +70,10 @@ const gatewayPid = gateway.child.pid;
 // The same gateway with one applying limit (requests and tokens per subject per minute, never
 // reached): a conditional reservation before the call and a settlement after it, on the local DynamoDB.
 const limitConfigFile = join(dir, '.bench-gateway-limit.json');
-writeFileSync(limitConfigFile, JSON.stringify({ ...doc, limits: [{ name: 'bench-limit', subjects: ['*'], per: 'minute', requests: 1e9, tokens: 1e12 }] }, null, 2));
+writeFileSync(
+  limitConfigFile,
+  JSON.stringify({ ...doc, limits: [{ name: 'bench-limit', subjects: ['*'], per: 'minute', requests: 1e9, tokens: 1e12 }] }, null, 2),
+);
 const limited = await startProcess([CLI, 'serve', '--config', limitConfigFile, '--port', '0'], /listening on (http:\/\/\S+)/, {
   ...cloudInfo.environment,
   GATEWAY_TABLE_NAME: cloudInfo.tableName,
@@ -249,6 +252,9 @@ for (let i = 0; i < 5; i++) {
 // The ceiling of one hot pooled counter on the local DynamoDB, on 1 counter and spread over 8.
 const hot = spawnSync(process.execPath, [join(ROOT, 'dist', 'bench-hot-counter.js'), cloudInfo.dynamoUrl, cloudInfo.tableName], { encoding: 'utf8' });
 const hotCounter = JSON.parse(hot.stdout.trim().split('\n').at(-1));
+// What a cached table token and a cached JWT cost to authenticate, against a document token.
+const identityRun = spawnSync(process.execPath, [join(ROOT, 'dist', 'bench-identity.js')], { encoding: 'utf8' });
+const identity = JSON.parse(identityRun.stdout.trim().split('\n').at(-1));
 
 await Promise.all([stop(gateway.child), stop(limited.child), stop(floor.child), stop(cloud.child)]);
 
@@ -304,7 +310,11 @@ const result = {
       chunkDelayP99Ms: added('floor', 'chunkDelayMs', 'p99'),
     },
     gatewaySigV4: { latencyP50Ms: added('gateway-sigv4', 'latencyMs', 'p50'), latencyP99Ms: added('gateway-sigv4', 'latencyMs', 'p99') },
-    gatewayLimit: { latencyP50Ms: added('gateway-limit', 'latencyMs', 'p50'), latencyP99Ms: added('gateway-limit', 'latencyMs', 'p99'), ttfbP50Ms: added('gateway-limit', 'ttfbMs', 'p50') },
+    gatewayLimit: {
+      latencyP50Ms: added('gateway-limit', 'latencyMs', 'p50'),
+      latencyP99Ms: added('gateway-limit', 'latencyMs', 'p99'),
+      ttfbP50Ms: added('gateway-limit', 'ttfbMs', 'p50'),
+    },
   },
   /** What one applying limit adds over the plain gateway row (same process shape, same account). */
   limitOverGateway: {
@@ -312,7 +322,10 @@ const result = {
     latencyP99Ms: Number((bySystem['gateway-limit'].latencyMs.p99 - bySystem.gateway.latencyMs.p99).toFixed(3)),
     ttfbP50Ms: Number((bySystem['gateway-limit'].ttfbMs.p50 - bySystem.gateway.ttfbMs.p50).toFixed(3)),
   },
-  hotCounter: { ...hotCounter, note: 'reservation + settlement per request, concurrency 64, against dynalite in one process; DynamoDB itself allows about 1,000 writes/s per partition' },
+  hotCounter: {
+    ...hotCounter,
+    note: 'reservation + settlement per request, concurrency 64, against dynalite in one process; DynamoDB itself allows about 1,000 writes/s per partition',
+  },
   ratios: {
     gatewayAddedP50OverFloorAdded: Number((added('gateway', 'latencyMs', 'p50') / added('floor', 'latencyMs', 'p50')).toFixed(2)),
     throughputGatewayOverFloor: Number((bySystem.gateway.throughputRps.mean / bySystem.floor.throughputRps.mean).toFixed(3)),

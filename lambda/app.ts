@@ -8,6 +8,7 @@ import { AccountCredentialResolver, type AssumeRoleStrategy } from './credential
 import { SecretConfigSource } from './config/secret-source';
 import { deleteModel, listAccountModels, listAccounts, putModel } from './endpoints/admin';
 import { healthz } from './endpoints/healthz';
+import { createToken, listTokens, revokeSubjectTokens, revokeToken } from './endpoints/tokens-admin';
 import { deleteLimit, getMe, listLimits, putLimit } from './endpoints/limits-admin';
 import { inference } from './endpoints/inference';
 import { listModels } from './endpoints/models';
@@ -25,6 +26,10 @@ import { chatCompletions } from './surfaces/chat-completions';
 import { responses } from './surfaces/responses';
 import { Forwarder } from './upstream/forward';
 import { StateTable } from './aws/state-table';
+import { Authenticator } from './auth/authenticator';
+import { JwksCache, type KeyFetcher } from './auth/jwks-cache';
+import { JwtVerifier } from './auth/jwt-verifier';
+import { TableTokens } from './auth/table-tokens';
 import { checkDeployment } from './config/validate';
 import { LimitAdmission } from './limits/admission';
 import { LimitCounters } from './limits/limit-counters';
@@ -34,8 +39,10 @@ export interface ServiceOverrides {
   readonly configSource?: DocumentStore;
   readonly assumeRole?: AssumeRoleStrategy;
   readonly table?: StateTable;
-  /** The clock limit windows are measured against. */
+  /** The clock limit windows, token caches and JWT expiry are measured against. */
   readonly now?: () => number;
+  /** How identity providers' keys are fetched. */
+  readonly keyFetcher?: KeyFetcher;
 }
 
 /** Creates the process-wide services from settings (once per Lambda instance). */
@@ -44,15 +51,18 @@ export function createServices(settings: GatewaySettings, overrides: ServiceOver
     overrides.configSource ??
     (settings.configFile ? new FileDocumentStore(settings.configFile) : settings.configSecretId ? new SecretConfigSource(settings.configSecretId) : undefined);
   if (!source) throw new SettingsError('No configuration source: set GATEWAY_CONFIG_FILE or GATEWAY_CONFIG_SECRET_ID.');
+  const now = overrides.now ?? Date.now;
   const table = overrides.table ?? (settings.tableName ? new StateTable(settings.tableName, settings.tableTimeoutMs) : undefined);
   const counters = table ? new LimitCounters(table) : undefined;
+  const tokens = table ? new TableTokens(table, settings.tokenCacheSeconds, now) : undefined;
   return {
     settings,
-    now: overrides.now ?? Date.now,
+    now,
+    authenticator: new Authenticator(new JwtVerifier(new JwksCache(now, overrides.keyFetcher), now), tokens),
     config: new ConfigCache(source, settings.configTtlSeconds, undefined, undefined, (document, origin) =>
       checkDeployment(document, origin, settings.tableName),
     ),
-    ...(table && counters ? { state: { table, counters, admission: new LimitAdmission(counters, overrides.now) } } : {}),
+    ...(table && counters ? { state: { table, counters, tokens: tokens!, admission: new LimitAdmission(counters, now) } } : {}),
     store: source,
     credentials: new AccountCredentialResolver(overrides.assumeRole ?? assumeRoleStrategy()),
     forwarder: new Forwarder(settings),
@@ -77,6 +87,8 @@ export function createRouter(): Router<Endpoint> {
     { pattern: '/v1/messages/count_tokens', methods: { POST: inference(anthropicCountTokens) } },
     { pattern: '/admin/me', methods: { GET: getMe } },
     { pattern: '/admin/limits', methods: { GET: listLimits } },
+    { pattern: '/admin/tokens', methods: { GET: listTokens, POST: createToken, DELETE: revokeSubjectTokens } },
+    { pattern: '/admin/tokens/{id}', methods: { DELETE: revokeToken } },
     { pattern: '/admin/limits/{name}', methods: { PUT: putLimit, DELETE: deleteLimit } },
     { pattern: '/admin/accounts', methods: { GET: listAccounts } },
     { pattern: '/admin/accounts/{account}/models', methods: { GET: listAccountModels } },

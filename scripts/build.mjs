@@ -12,4 +12,5 @@ await Promise.all([
   // The benchmarks' simulator and local AWS, in one process.
   build({ ...common, entryPoints: ['bench/local-cloud.ts'], outfile: 'dist/bench-local-cloud.js', external: ['dynalite'] }),
   build({ ...common, entryPoints: ['bench/hot-counter.ts'], outfile: 'dist/bench-hot-counter.js' }),
+  build({ ...common, entryPoints: ['bench/identity.ts'], outfile: 'dist/bench-identity.js', external: ['dynalite'] }),
 ]);

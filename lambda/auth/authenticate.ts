@@ -30,5 +30,11 @@ export function authenticate(headers: Readonly<Record<string, string>>, config: 
   if (!record || !timingSafeEqual(Buffer.from(record.hash), Buffer.from(hash))) throw new AuthenticationError();
   if (record.revoked) throw new AuthenticationError();
   if (record.expiresAt && Date.parse(record.expiresAt) <= now) throw new AuthenticationError();
-  return { subject: record.subject, tokenId: record.id, isAdmin: config.admins.has(record.subject), teams: config.teamsOf.get(record.subject) ?? [] };
+  return {
+    subject: record.subject,
+    tokenId: record.id,
+    isAdmin: config.admins.has(record.subject),
+    teams: config.teamsOf.get(record.subject) ?? [],
+    via: 'document',
+  };
 }

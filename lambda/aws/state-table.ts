@@ -164,8 +164,8 @@ export class StateTable {
     await this.send(new DeleteItemCommand({ TableName: this.tableName, Key: { [STATE_TABLE_KEYS.partition]: { S: pk }, [STATE_TABLE_KEYS.sort]: { S: sk } } }));
   }
 
-  /** Every item of a partition (paged through), expired ones left out. */
-  public async query(pk: string, nowSeconds: number = Date.now() / 1000): Promise<Record<string, string | number>[]> {
+  /** Every item of a partition (paged through), or those whose sort key starts with `skPrefix`; expired ones left out. */
+  public async query(pk: string, nowSeconds: number = Date.now() / 1000, skPrefix?: string): Promise<Record<string, string | number>[]> {
     const { QueryCommand } = commands();
     const items: Record<string, string | number>[] = [];
     let start: Record<string, AttributeValue> | undefined;
@@ -173,9 +173,9 @@ export class StateTable {
       const out: { Items?: Record<string, AttributeValue>[]; LastEvaluatedKey?: Record<string, AttributeValue> } = await this.send(
         new QueryCommand({
           TableName: this.tableName,
-          KeyConditionExpression: '#pk = :pk',
-          ExpressionAttributeNames: { '#pk': STATE_TABLE_KEYS.partition },
-          ExpressionAttributeValues: { ':pk': { S: pk } },
+          KeyConditionExpression: skPrefix === undefined ? '#pk = :pk' : '#pk = :pk AND begins_with(#sk, :sk)',
+          ExpressionAttributeNames: { '#pk': STATE_TABLE_KEYS.partition, ...(skPrefix === undefined ? {} : { '#sk': STATE_TABLE_KEYS.sort }) },
+          ExpressionAttributeValues: { ':pk': { S: pk }, ...(skPrefix === undefined ? {} : { ':sk': { S: skPrefix } }) },
           ConsistentRead: true,
           ...(start ? { ExclusiveStartKey: start } : {}),
         }),

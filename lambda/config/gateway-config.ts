@@ -26,6 +26,7 @@ export class GatewayConfig {
   public readonly admins: ReadonlySet<string>;
   /** Teams each subject belongs to. */
   public readonly teamsOf: ReadonlyMap<string, readonly string[]>;
+  public readonly identityProviders: ConfigDocument['identityProviders'];
   /** The HMAC key for response ids. */
   public readonly signingKey: Buffer;
 
@@ -54,5 +55,6 @@ export class GatewayConfig {
     }
     this.teamsOf = teamsOf;
     this.signingKey = Buffer.from(document.signingKey, 'base64');
+    this.identityProviders = document.identityProviders;
   }
 }

@@ -5,7 +5,7 @@ import { en } from 'zod/v4/locales';
 import { ApiName } from '../kernel/api';
 import { ROLE_ARN_PATTERN, SUBJECT_PATTERN, TEAM_SUBJECT_PATTERN } from '../kernel/names';
 import { MANTLE_REGIONS } from './regions';
-import { endpointProblem } from './endpoint-rule';
+import { endpointProblem, isLoopbackHost } from './endpoint-rule';
 
 // English messages for the problems the validator lists (zod/mini ships none by default).
 z.config(en());
@@ -140,6 +140,47 @@ export const LimitSchema = z
     z.refine((l) => l.shards === undefined || l.shards === 1 || l.pooled, '"shards" applies to pooled limits only'),
   );
 
+/** An identity provider whose JWTs the gateway accepts (SPEC section 13). */
+export const IdentityProviderSchema = z.strictObject({
+  name: pattern(NAME_PATTERN, NAME_RULE),
+  issuer: z.string().check(
+    z.superRefine((value, ctx) => {
+      const problem = issuerProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem, input: value });
+    }),
+  ),
+  audience: z.string().check(z.minLength(1), z.maxLength(256)),
+  /** Compare the audience with this claim instead of `aud` (Cognito access tokens carry `client_id`). */
+  audienceClaim: z.optional(pattern(/^[A-Za-z0-9_:.-]{1,64}$/, 'a claim name')),
+  jwksUri: z.optional(
+    z.string().check(
+      z.superRefine((value, ctx) => {
+        const problem = issuerProblem(value);
+        if (problem) ctx.addIssue({ code: 'custom', message: problem, input: value });
+      }),
+    ),
+  ),
+  subjectClaim: z._default(pattern(/^[A-Za-z0-9_:.-]{1,64}$/, 'a claim name'), 'email'),
+  groupsClaim: z.optional(pattern(/^[A-Za-z0-9_:./-]{1,128}$/, 'a claim name')),
+  /** Group (as the provider names it) → team (as `teams` names it). */
+  teams: z._default(z.record(z.string().check(z.minLength(1), z.maxLength(256)), z.string()), {}),
+  allowAdmins: z._default(z.boolean(), false),
+});
+
+/** Why an issuer or JWKS URL cannot be used: `https://`, or `http://` on loopback only. */
+function issuerProblem(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'must be an absolute https:// URL';
+  }
+  if (url.username || url.password) return 'must not contain credentials';
+  if (url.protocol === 'https:') return undefined;
+  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return undefined;
+  return 'must be https:// (or http:// on a loopback address, for local development)';
+}
+
 export const ConfigDocumentSchema = z
   .strictObject({
     version: z.literal(1),
@@ -149,6 +190,7 @@ export const ConfigDocumentSchema = z
     tokens: z._default(z.array(TokenSchema), []),
     accounts: z._default(z.array(AccountSchema), []),
     limits: z._default(z.array(LimitSchema), []),
+    identityProviders: z._default(z.array(IdentityProviderSchema), []),
     limitStoreFailure: z._default(z.enum([LimitStoreFailure.allow, LimitStoreFailure.deny]), LimitStoreFailure.allow),
   })
   .check(
@@ -178,6 +220,24 @@ export const ConfigDocumentSchema = z
         ctx,
       );
       doc.limits.forEach((limit, i) => limitFilterProblems(doc, limit, i, ctx));
+      unique(
+        doc.identityProviders.map((p) => p.name),
+        ['identityProviders'],
+        'name',
+        ctx,
+      );
+      unique(
+        doc.identityProviders.map((p) => p.issuer.replace(/\/$/, '')),
+        ['identityProviders'],
+        'issuer',
+        ctx,
+      );
+      doc.identityProviders.forEach((provider, i) => {
+        for (const [group, team] of Object.entries(provider.teams)) {
+          if (!(team in doc.teams))
+            ctx.addIssue({ code: 'custom', path: ['identityProviders', i, 'teams', group], message: `team "${team}" is not defined in "teams"`, input: team });
+        }
+      });
       doc.accounts.forEach((account, i) => {
         unique(account.models.map(modelName), ['accounts', i, 'models'], 'name', ctx);
         if (account.endpoint && !endpointProblem(account.endpoint)) {
@@ -254,3 +314,4 @@ export type TokenRecord = ConfigDocument['tokens'][number];
 export type Price = z.output<typeof PriceSchema>;
 export type CollaboratorRole = AccountConfig['collaborators'][number]['role'];
 export type LimitConfig = ConfigDocument['limits'][number];
+export type IdentityProviderConfig = ConfigDocument['identityProviders'][number];

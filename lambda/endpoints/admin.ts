@@ -2,7 +2,6 @@ import { AccountRole, roleOn } from '../auth/access';
 import type { Principal } from '../auth/principal';
 import { GatewayConfig } from '../config/gateway-config';
 import { documentTooLarge } from '../config/document-size';
-import { authenticate } from '../auth/authenticate';
 import { VersionConflictError } from '../config/document-store';
 import { modelName, type AccountConfig, type ModelConfig } from '../config/schema';
 import { checkDeployment, ConfigValidationError, parseConfigDocument } from '../config/validate';
@@ -115,7 +114,7 @@ export interface DocumentWrite {
 export async function applyDocumentWrite(ctx: RequestContext, services: GatewayServices, write: DocumentWrite) {
   const stored = await services.store.read();
   const fresh = new GatewayConfig(parseConfigDocument(stored.text, services.store.description), stored.text);
-  write.authorize(authenticate(ctx.request.headers, fresh), fresh);
+  write.authorize(await services.authenticator.authenticate(ctx.request.headers, fresh), fresh);
   const ifMatch = ctx.request.headers['if-match'];
   if (ifMatch !== undefined && ifMatch.trim() !== '*' && ifMatch.trim() !== stored.version) throw new WriteConflictError();
   const document = JSON.parse(stored.text) as EditableDocument;

@@ -7,6 +7,8 @@ import type { PathPrefixPolicy } from '../routing/path-prefix';
 import type { GatewayResponse } from '../http/response';
 import type { ExchangeSurface } from '../surfaces/exchange';
 import type { StateTable } from '../aws/state-table';
+import type { Authenticator } from '../auth/authenticator';
+import type { TableTokens } from '../auth/table-tokens';
 import type { LimitAdmission } from '../limits/admission';
 import type { LimitCounters } from '../limits/limit-counters';
 import type { Forwarder } from '../upstream/forward';
@@ -20,6 +22,8 @@ export interface GatewayServices {
   /** Where the configuration is written (the admin API). */
   readonly store: DocumentStore;
   readonly credentials: CredentialResolver;
+  /** Document tokens, table tokens and identity providers' JWTs. */
+  readonly authenticator: Authenticator;
   readonly forwarder: Forwarder;
   readonly prefixes: PathPrefixPolicy;
   /** The state table and what lives in it; absent without GATEWAY_TABLE_NAME (no DynamoDB call is made then). */
@@ -29,6 +33,7 @@ export interface GatewayServices {
 /** What the state table serves. */
 export interface StateServices {
   readonly table: StateTable;
+  readonly tokens: TableTokens;
   readonly counters: LimitCounters;
   readonly admission: LimitAdmission;
 }

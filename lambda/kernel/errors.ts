@@ -177,6 +177,20 @@ export class ConfigurationUnavailableError extends GatewayError {
   }
 }
 
+/** 503: the state table cannot be reached, so what it holds (limits, table tokens) cannot be checked. */
+export class StateUnavailableError extends GatewayError {
+  public override readonly name: string = 'StateUnavailableError';
+  public constructor(what: string, cause?: unknown) {
+    super(
+      503,
+      ErrorKind.unavailable,
+      ErrorCode.stateUnavailable,
+      `The gateway's state table is unreachable, so ${what} cannot be checked; try again shortly.`,
+      { cause },
+    );
+  }
+}
+
 /** An upstream (Mantle or STS) failure, with the status the caller should see and an explained message. */
 export class UpstreamError extends GatewayError {
   public override readonly name: string = 'UpstreamError';

@@ -38,16 +38,4 @@ export class PriceUnknownError extends GatewayError {
   }
 }
 
-/** 503: the state table cannot be reached and the gateway was told to refuse then. */
-export class StateUnavailableError extends GatewayError {
-  public override readonly name: string = 'StateUnavailableError';
-  public constructor(what: string, cause?: unknown) {
-    super(
-      503,
-      ErrorKind.unavailable,
-      ErrorCode.stateUnavailable,
-      `The gateway's state table is unreachable, so ${what} cannot be checked; try again shortly.`,
-      { cause },
-    );
-  }
-}
+export { StateUnavailableError } from '../kernel/errors';

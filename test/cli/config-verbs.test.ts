@@ -105,6 +105,17 @@ describe('mantle-gateway CLI on configuration files', () => {
       expect(dynamo.callCount('CreateTable')).toBe(1);
       expect((await runCli(['table', 'create', '--table', 'cli-table'], env)).stdout).toContain('already exists');
       expect((await runCli(['table', 'create'], env)).code).toBe(2);
+      // Table tokens from the CLI: no document needed.
+      const made = await runCli(['token', 'create', '--subject', 'service:etl', '--name', 'nightly', '--expires-in', '30d', '--table', 'cli-table'], env);
+      expect(made.code).toBe(0);
+      const token = made.stdout.trim().split('\n').at(-1)!;
+      expect(token).toMatch(/^mgw_[A-Za-z0-9_-]{43}[0-9a-f]{8}$/);
+      const listed = JSON.parse((await runCli(['token', 'list', '--json', '--table', 'cli-table'], env)).stdout);
+      expect(listed).toEqual([expect.objectContaining({ subject: 'service:etl', name: 'nightly', status: 'active' })]);
+      expect(JSON.stringify(listed)).not.toContain(token);
+      expect((await runCli(['token', 'create', '--subject', 'service:etl', '--expires-in', 'never', '--table', 'cli-table'], env)).code).toBe(2);
+      expect((await runCli(['token', 'revoke', listed[0].id, '--table', 'cli-table'], env)).code).toBe(0);
+      expect(JSON.parse((await runCli(['token', 'list', '--json', '--table', 'cli-table'], env)).stdout)).toEqual([]);
     } finally {
       await dynamo.close();
     }

@@ -200,9 +200,9 @@ describe('assumed-role credential cache', () => {
   it('signs per subject: two subjects get two sessions', async () => {
     const strategy = assumeRoleStrategy(new AssumedRoleCredentials());
     const auth = { type: 'assume-role' as const, roleArn: CUSTOMER_ROLE, externalId: EXTERNAL_ID, sessionDurationSeconds: 900 };
-    const a = strategy(auth, { subject: 'user:a@example.com', tokenId: 't1', isAdmin: false, teams: [] });
-    const b = strategy(auth, { subject: 'user:b@example.com', tokenId: 't2', isAdmin: false, teams: [] });
+    const a = strategy(auth, { subject: 'user:a@example.com', tokenId: 't1', isAdmin: false, teams: [], via: 'document' as const });
+    const b = strategy(auth, { subject: 'user:b@example.com', tokenId: 't2', isAdmin: false, teams: [], via: 'document' as const });
     expect(a).not.toBe(b);
-    expect(strategy(auth, { subject: 'user:a@example.com', tokenId: 't3', isAdmin: false, teams: [] })).toBe(a);
+    expect(strategy(auth, { subject: 'user:a@example.com', tokenId: 't3', isAdmin: false, teams: [], via: 'document' as const })).toBe(a);
   });
 });

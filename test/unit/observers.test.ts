@@ -28,7 +28,12 @@ function observe(surface: ApiSurface, body: Record<string, unknown>, fixture: st
   );
   const model = config.models.find((m) => m.account.name === 'sim')!;
   const exchange = new Exchange(surface, {});
-  const ids = new ExchangeResponseIds(config, { subject: 'user:alice@example.com', tokenId: 't', isAdmin: false, teams: [] }, model.account, exchange);
+  const ids = new ExchangeResponseIds(
+    config,
+    { subject: 'user:alice@example.com', tokenId: 't', isAdmin: false, teams: [], via: 'document' as const },
+    model.account,
+    exchange,
+  );
   const prepared = surface.prepare(body, Buffer.from(JSON.stringify(body)), { model, responseIds: ids });
   exchange.target({ account: model.account.name, model, region: model.region }, true);
   exchange.routed(OpenAIPrefix.v1, undefined);
@@ -77,7 +82,12 @@ describe('observers on recorded streams', () => {
     const exchange = new Exchange(chatCompletions, {});
     const prepared = chatCompletions.prepare({ stream: true }, Buffer.from('{"stream":true}'), {
       model,
-      responseIds: new ExchangeResponseIds(config, { subject: 'user:a@example.com', tokenId: 't', isAdmin: false, teams: [] }, model.account, exchange),
+      responseIds: new ExchangeResponseIds(
+        config,
+        { subject: 'user:a@example.com', tokenId: 't', isAdmin: false, teams: [], via: 'document' as const },
+        model.account,
+        exchange,
+      ),
     });
     for (const event of events('chat-completions.sse').slice(0, 5)) prepared.observer.event(event);
     expect(prepared.observer.completed()).toBe(false);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { generateToken } from '../../auth/tokens';
 import { FileDocumentStore } from '../../config/document-store';
 import { DEV_ACCESS_KEY_ID, DEV_API_KEY, DEV_SECRET_ACCESS_KEY } from '../../simulator/credentials';
+import { LOCAL_IDP_AUDIENCE, LocalIdentityProvider } from '../../simulator/identity-provider';
 import { parseFlags } from '../args';
 import { documentText } from '../document-io';
 import { newSigningKey } from '../starter-document';
@@ -14,13 +15,15 @@ export const DEV_DIRECTORY = '.dev';
 const DEV_SUBJECT = 'user:dev@example.com';
 
 /** The example configuration of `npm run dev`: simulator-backed accounts, one admin token. */
-export function devDocument(tokenId: string, tokenHash: string): Record<string, unknown> {
+export function devDocument(tokenId: string, tokenHash: string, issuer?: string): Record<string, unknown> {
   return {
     version: 1,
     signingKey: newSigningKey(),
     admins: [DEV_SUBJECT],
     teams: {},
     tokens: [{ id: tokenId, hash: tokenHash, subject: DEV_SUBJECT, name: 'npm run dev', createdAt: new Date().toISOString(), expiresAt: null, revoked: false }],
+    // The local identity provider, so the sign-in path works offline.
+    ...(issuer ? { identityProviders: [{ name: 'dev-idp', issuer, audience: LOCAL_IDP_AUDIENCE, subjectClaim: 'email', groupsClaim: 'groups' }] } : {}),
     // A small limit, so a newcomer sees a 429 with its headers: more than 20 requests in a minute.
     limits: [{ name: 'dev-requests-per-minute', subjects: ['*'], per: 'minute', requests: 20 }],
     accounts: [
@@ -59,7 +62,9 @@ gateway with the Mantle simulator, and prints the token and a curl line. No AWS 
     await mkdir(DEV_DIRECTORY, { recursive: true });
     const file = join(DEV_DIRECTORY, 'gateway.json');
     const made = generateToken();
-    await new FileDocumentStore(file).write(documentText(devDocument(made.id, made.hash)), undefined);
+    const idp = new LocalIdentityProvider();
+    const issuer = await idp.start();
+    await new FileDocumentStore(file).write(documentText(devDocument(made.id, made.hash, issuer)), undefined);
     const local = await startLocal({
       config: file,
       port: portOf(values.port, DEFAULT_SERVE_PORT),
@@ -72,6 +77,12 @@ gateway with the Mantle simulator, and prints the token and a curl line. No AWS 
     output.out(`Configuration: ${file}`);
     if (local.tableName) output.out(`State table: ${local.tableName} (local DynamoDB); limit dev-requests-per-minute allows 20 requests a minute`);
     output.out(`Token: ${made.token}`);
+    const jwt = await idp.sign({ email: 'person@example.com', email_verified: true, groups: [] });
+    output.out(`Identity provider (local, OIDC): ${issuer}; a sample JWT for user:person@example.com, valid 1 h:`);
+    output.out(`  ${jwt}`);
+    output.out(
+      `  mint a token with it: curl -s ${local.gateway.url}/admin/tokens -H "Authorization: Bearer <jwt>" -H "content-type: application/json" -d '{"name":"laptop"}'`,
+    );
     output.out('');
     output.out('Try it:');
     output.out(`  curl -s ${url}/v1/chat/completions -H "Authorization: Bearer ${made.token}" -H "content-type: application/json" \\`);
@@ -82,6 +93,7 @@ gateway with the Mantle simulator, and prints the token and a curl line. No AWS 
     output.out('Press Ctrl+C to stop.');
     await untilSignal();
     await local.close();
+    await idp.close();
     return 0;
   },
 };

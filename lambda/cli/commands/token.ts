@@ -1,39 +1,79 @@
 import { generateToken } from '../../auth/tokens';
+import { DEFAULT_TOKEN_LIFETIME_DAYS, LifetimeError, parseLifetime } from '../../auth/lifetime';
 import { SUBJECT_PATTERN } from '../../kernel/names';
+import { MAX_TABLE_TOKEN_DAYS, TableTokens, TooManyTokensError } from '../../auth/table-tokens';
+import { StateTable } from '../../aws/state-table';
 import { parseFlags, STORE_FLAGS, storeFrom } from '../args';
 import { CliFailure, UsageError } from '../cli-errors';
 import { readDocument, updateDocument } from '../document-io';
 import { table, type CliOutput } from '../output';
 import type { Command } from './command';
 
-/** `token create` default lifetime. */
-export const DEFAULT_TOKEN_LIFETIME_DAYS = 90;
-const UNIT_MS: Readonly<Record<string, number>> = { m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
-
-/** Parses `--expires-in` (`90d`, `12h`, `30m`, `2w` or `never`); null means never. */
-export function parseLifetime(value: string): number | null {
-  if (value === 'never') return null;
-  const m = /^(\d{1,6})([mhdw])$/.exec(value);
-  if (!m || Number(m[1]) === 0) throw new UsageError(`--expires-in must look like 90d, 12h, 30m, 2w or never (got "${value}").`);
-  return Number(m[1]) * UNIT_MS[m[2]!]!;
+/** Parses `--expires-in`; misuse (exit 2) when it is not a lifetime. */
+export function parseExpiresIn(value: string): number | null {
+  try {
+    return parseLifetime(value);
+  } catch (error) {
+    if (error instanceof LifetimeError) throw new UsageError(`--expires-in ${error.message}.`);
+    throw error;
+  }
 }
 
 const HELP = `Usage:
-  mantle-gateway token create --subject S [--name N] [--expires-in 90d] (--config FILE | --secret-id ID)
-  mantle-gateway token list [--json] (--config FILE | --secret-id ID)
-  mantle-gateway token revoke ID (--config FILE | --secret-id ID)
+  mantle-gateway token create --subject S [--name N] [--expires-in 90d] (--config FILE | --secret-id ID | --table NAME)
+  mantle-gateway token list [--json] [--subject S] (--config FILE | --secret-id ID | --table NAME)
+  mantle-gateway token revoke ID (--config FILE | --secret-id ID | --table NAME)
 
 create  mints a token for a subject (user:<id> or service:<id>); it is printed once, on the last
         line of stdout, and only its hash is stored. --expires-in takes 30m, 12h, 90d, 2w or never.
 list    shows ids, subjects, names, dates and status; never token material.
-revoke  marks a token revoked; gateways refuse it within the configuration TTL.`;
+revoke  marks a token revoked; gateways refuse it within the configuration TTL.
+
+With --table NAME the tokens live in the state table instead of the document (no document needed,
+the AWS credentials of this shell; at most 365 days, 50 live per subject); gateways refuse a revoked
+one within GATEWAY_TOKEN_CACHE_SECONDS.`;
+
+const TABLE_FLAG = { table: { type: 'string' } } as const;
+const DAY_MS = 86_400_000;
+
+/** The table tokens of `--table NAME`. */
+function tableTokens(name: string): TableTokens {
+  return new TableTokens(new StateTable(name, CLI_TABLE_TIMEOUT_MS), 0);
+}
+const CLI_TABLE_TIMEOUT_MS = 10_000;
+
+/** Runs a table operation, failing (exit 1) with what went wrong. */
+async function onTable<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw new CliFailure(error instanceof TooManyTokensError ? error.message : `the state table failed: ${(error as Error).name}: ${(error as Error).message}`);
+  }
+}
 
 async function create(args: readonly string[], output: CliOutput): Promise<number> {
-  const { values } = parseFlags(args, { ...STORE_FLAGS, subject: { type: 'string' }, name: { type: 'string' }, 'expires-in': { type: 'string' } });
+  const { values } = parseFlags(args, {
+    ...STORE_FLAGS,
+    ...TABLE_FLAG,
+    subject: { type: 'string' },
+    name: { type: 'string' },
+    'expires-in': { type: 'string' },
+  });
   if (values.help) return (output.out(HELP), 0);
   if (!values.subject) throw new UsageError('Missing --subject (user:<id> or service:<id>).');
   if (!SUBJECT_PATTERN.test(values.subject)) throw new UsageError(`--subject must be user:<id> or service:<id> (got "${values.subject}").`);
-  const lifetime = parseLifetime(values['expires-in'] ?? `${DEFAULT_TOKEN_LIFETIME_DAYS}d`);
+  const lifetime = parseExpiresIn(values['expires-in'] ?? `${DEFAULT_TOKEN_LIFETIME_DAYS}d`);
+  if (values.table) {
+    if (values.config || values['secret-id']) throw new UsageError('Give only one of --config, --secret-id and --table.');
+    if (lifetime === null || lifetime > MAX_TABLE_TOKEN_DAYS * DAY_MS)
+      throw new UsageError(`--expires-in may be at most ${MAX_TABLE_TOKEN_DAYS}d for table tokens.`);
+    const subject = values.subject;
+    const { token, record } = await onTable(() => tableTokens(values.table!).create(subject, values.name ?? '', lifetime));
+    output.out(`Created token ${record.id} for ${subject} in table ${values.table}, expires ${new Date(record.expiresAt * 1000).toISOString()}.`);
+    output.out('Store it now: it is shown only once.');
+    output.out(token);
+    return 0;
+  }
   const store = storeFrom(values);
   const made = generateToken();
   const now = new Date();
@@ -54,18 +94,10 @@ async function create(args: readonly string[], output: CliOutput): Promise<numbe
 }
 
 async function list(args: readonly string[], output: CliOutput): Promise<number> {
-  const { values } = parseFlags(args, { ...STORE_FLAGS, json: { type: 'boolean' } });
+  const { values } = parseFlags(args, { ...STORE_FLAGS, ...TABLE_FLAG, json: { type: 'boolean' }, subject: { type: 'string' } });
   if (values.help) return (output.out(HELP), 0);
-  const { document } = await readDocument(storeFrom(values));
   const now = Date.now();
-  const rows = document.tokens.map((t) => ({
-    id: t.id,
-    subject: t.subject,
-    name: t.name ?? '',
-    createdAt: t.createdAt,
-    expiresAt: t.expiresAt ?? null,
-    status: t.revoked ? 'revoked' : t.expiresAt && Date.parse(t.expiresAt) <= now ? 'expired' : 'active',
-  }));
+  const rows = values.table ? await tableRows(values.table, values.subject) : await documentRows(values, values.subject, now);
   if (values.json) {
     output.out(JSON.stringify(rows, null, 2));
     return 0;
@@ -83,11 +115,55 @@ async function list(args: readonly string[], output: CliOutput): Promise<number>
   return 0;
 }
 
+interface TokenRow {
+  readonly id: string;
+  readonly subject: string;
+  readonly name: string;
+  readonly createdAt: string;
+  readonly expiresAt: string | null;
+  readonly status: string;
+}
+
+async function tableRows(name: string, subject: string | undefined): Promise<TokenRow[]> {
+  const records = await onTable(() => tableTokens(name).list(subject));
+  return records.map((r) => ({
+    id: r.id,
+    subject: r.subject,
+    name: r.name,
+    createdAt: r.createdAt,
+    expiresAt: new Date(r.expiresAt * 1000).toISOString(),
+    status: 'active',
+  }));
+}
+
+async function documentRows(
+  values: { config?: string | undefined; 'secret-id'?: string | undefined },
+  subject: string | undefined,
+  now: number,
+): Promise<TokenRow[]> {
+  const { document } = await readDocument(storeFrom(values));
+  return document.tokens
+    .filter((t) => subject === undefined || t.subject === subject)
+    .map((t) => ({
+      id: t.id,
+      subject: t.subject,
+      name: t.name ?? '',
+      createdAt: t.createdAt,
+      expiresAt: t.expiresAt ?? null,
+      status: t.revoked ? 'revoked' : t.expiresAt && Date.parse(t.expiresAt) <= now ? 'expired' : 'active',
+    }));
+}
+
 async function revoke(args: readonly string[], output: CliOutput): Promise<number> {
-  const { values, positionals } = parseFlags(args, STORE_FLAGS, true);
+  const { values, positionals } = parseFlags(args, { ...STORE_FLAGS, ...TABLE_FLAG }, true);
   if (values.help) return (output.out(HELP), 0);
-  if (positionals.length !== 1) throw new UsageError('Usage: mantle-gateway token revoke ID (--config FILE | --secret-id ID)');
+  if (positionals.length !== 1) throw new UsageError('Usage: mantle-gateway token revoke ID (--config FILE | --secret-id ID | --table NAME)');
   const id = positionals[0]!;
+  if (values.table) {
+    if (!(await onTable(() => tableTokens(values.table!).revoke(id)))) throw new CliFailure(`No token with id ${id} in table ${values.table}.`);
+    output.out(`Revoked token ${id}.`);
+    return 0;
+  }
   const store = storeFrom(values);
   await updateDocument(store, (document) => {
     if (!document.tokens.some((t) => t.id === id)) throw new CliFailure(`No token with id ${id} in ${store.description}.`);
