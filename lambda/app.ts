@@ -8,6 +8,7 @@ import { AccountCredentialResolver, type AssumeRoleStrategy } from './credential
 import { SecretConfigSource } from './config/secret-source';
 import { deleteModel, listAccountModels, listAccounts, putModel } from './endpoints/admin';
 import { healthz } from './endpoints/healthz';
+import { listAvailableModels } from './endpoints/discovery';
 import { createToken, listTokens, revokeSubjectTokens, revokeToken } from './endpoints/tokens-admin';
 import { deleteLimit, getMe, listLimits, putLimit } from './endpoints/limits-admin';
 import { inference } from './endpoints/inference';
@@ -21,6 +22,7 @@ import type { GatewayResponse } from './http/response';
 import { Router } from './http/router';
 import { streamResponses } from './http/stream-response';
 import { PathPrefixPolicy } from './routing/path-prefix';
+import { TargetSelector } from './routing/target-selector';
 import { anthropicCountTokens, anthropicMessages } from './surfaces/anthropic-messages';
 import { chatCompletions } from './surfaces/chat-completions';
 import { responses } from './surfaces/responses';
@@ -67,6 +69,7 @@ export function createServices(settings: GatewaySettings, overrides: ServiceOver
     credentials: new AccountCredentialResolver(overrides.assumeRole ?? assumeRoleStrategy()),
     forwarder: new Forwarder(settings),
     prefixes: new PathPrefixPolicy(settings.openaiV1PrefixModels),
+    targets: new TargetSelector(now),
   };
 }
 
@@ -92,6 +95,7 @@ export function createRouter(): Router<Endpoint> {
     { pattern: '/admin/limits/{name}', methods: { PUT: putLimit, DELETE: deleteLimit } },
     { pattern: '/admin/accounts', methods: { GET: listAccounts } },
     { pattern: '/admin/accounts/{account}/models', methods: { GET: listAccountModels } },
+    { pattern: '/admin/accounts/{account}/available-models', methods: { GET: listAvailableModels } },
     { pattern: '/admin/accounts/{account}/models/{name}', methods: { PUT: putModel, DELETE: deleteModel } },
   ]);
 }

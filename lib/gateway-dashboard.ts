@@ -101,7 +101,20 @@ export class GatewayDashboard extends Construct {
           'sort refused desc',
           'limit 50',
         ],
-        width: 24,
+        width: 12,
+      }),
+      new cloudwatch.LogQueryWidget({
+        title: 'Fallbacks by group and target (the target that answered)',
+        logGroupNames: [props.logGroup.logGroupName],
+        view: cloudwatch.LogQueryVisualizationType.TABLE,
+        queryLines: [
+          'fields group, Account, Model, fallbacks',
+          'filter ispresent(group)',
+          'stats count(*) as requests, sum(fallbacks) as fallbacks by group, Account, Model',
+          'sort fallbacks desc',
+          'limit 50',
+        ],
+        width: 12,
       }),
     );
   }

@@ -27,6 +27,8 @@ export class GatewayConfig {
   /** Teams each subject belongs to. */
   public readonly teamsOf: ReadonlyMap<string, readonly string[]>;
   public readonly identityProviders: ConfigDocument['identityProviders'];
+  /** Model groups by name, each with its targets resolved. */
+  public readonly groups: ReadonlyMap<string, { readonly config: ConfigDocument['groups'][number]; readonly targets: readonly ResolvedModel[] }>;
   /** The HMAC key for response ids. */
   public readonly signingKey: Buffer;
 
@@ -56,5 +58,7 @@ export class GatewayConfig {
     this.teamsOf = teamsOf;
     this.signingKey = Buffer.from(document.signingKey, 'base64');
     this.identityProviders = document.identityProviders;
+    const byId = new Map(this.models.map((m) => [m.id, m]));
+    this.groups = new Map(document.groups.map((g) => [g.name, { config: g, targets: g.targets.map((t) => byId.get(t)!) }]));
   }
 }

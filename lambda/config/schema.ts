@@ -140,6 +140,19 @@ export const LimitSchema = z
     z.refine((l) => l.shards === undefined || l.shards === 1 || l.pooled, '"shards" applies to pooled limits only'),
   );
 
+/** How a group picks among its healthy targets. */
+export const GroupStrategy = { priority: 'priority', spread: 'spread' } as const;
+
+/** A model group (SPEC section 14): targets that fall back to each other. */
+export const GroupSchema = z.strictObject({
+  name: pattern(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits, "_", ".", ":" and "-" (no "/"), 64 at most'),
+  targets: z.array(pattern(/^[^/\s]+\/[^/\s]+$/, 'must be "account/model"')).check(
+    z.minLength(1),
+    z.refine((t) => new Set(t).size === t.length, 'must not repeat a target'),
+  ),
+  strategy: z._default(z.enum([GroupStrategy.priority, GroupStrategy.spread]), GroupStrategy.priority),
+});
+
 /** An identity provider whose JWTs the gateway accepts (SPEC section 13). */
 export const IdentityProviderSchema = z.strictObject({
   name: pattern(NAME_PATTERN, NAME_RULE),
@@ -191,6 +204,7 @@ export const ConfigDocumentSchema = z
     accounts: z._default(z.array(AccountSchema), []),
     limits: z._default(z.array(LimitSchema), []),
     identityProviders: z._default(z.array(IdentityProviderSchema), []),
+    groups: z._default(z.array(GroupSchema), []),
     limitStoreFailure: z._default(z.enum([LimitStoreFailure.allow, LimitStoreFailure.deny]), LimitStoreFailure.allow),
   })
   .check(
@@ -220,6 +234,28 @@ export const ConfigDocumentSchema = z
         ctx,
       );
       doc.limits.forEach((limit, i) => limitFilterProblems(doc, limit, i, ctx));
+      unique(
+        doc.groups.map((g) => g.name),
+        ['groups'],
+        'name',
+        ctx,
+      );
+      const modelNames = new Set(doc.accounts.flatMap((a) => a.models.flatMap((m) => [modelName(m), m.modelId])));
+      const targets = new Set(doc.accounts.flatMap((a) => a.models.map((m) => `${a.name}/${modelName(m)}`)));
+      doc.groups.forEach((group, i) => {
+        if (modelNames.has(group.name)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['groups', i, 'name'],
+            message: `"${group.name}" is also a model's name or id; a group needs a name of its own`,
+            input: group.name,
+          });
+        }
+        group.targets.forEach((target, j) => {
+          if (!targets.has(target))
+            ctx.addIssue({ code: 'custom', path: ['groups', i, 'targets', j], message: `no model "${target}" (account/name) in the document`, input: target });
+        });
+      });
       unique(
         doc.identityProviders.map((p) => p.name),
         ['identityProviders'],
@@ -261,7 +297,12 @@ export const ConfigDocumentSchema = z
   );
 
 /** A limit's filters must name teams, accounts and models (or groups) that exist. */
-function limitFilterProblems(doc: Pick<ConfigDocumentShape, 'teams' | 'accounts'>, limit: z.output<typeof LimitSchema>, i: number, ctx: IssueSink): void {
+function limitFilterProblems(
+  doc: Pick<ConfigDocumentShape, 'teams' | 'accounts' | 'groups'>,
+  limit: z.output<typeof LimitSchema>,
+  i: number,
+  ctx: IssueSink,
+): void {
   limit.subjects?.forEach((s, j) => {
     if (s.startsWith('team:') && !(s.slice(5) in doc.teams)) {
       ctx.addIssue({ code: 'custom', path: ['limits', i, 'subjects', j], message: `team "${s.slice(5)}" is not defined in "teams"`, input: s });
@@ -272,7 +313,7 @@ function limitFilterProblems(doc: Pick<ConfigDocumentShape, 'teams' | 'accounts'
     if (!doc.accounts.some((a) => a.name === name))
       ctx.addIssue({ code: 'custom', path: ['limits', i, 'accounts', j], message: `no account named "${name}"`, input: name });
   });
-  const names = new Set(accounts.flatMap((a) => a.models.flatMap((m) => [modelName(m), m.modelId])));
+  const names = new Set([...accounts.flatMap((a) => a.models.flatMap((m) => [modelName(m), m.modelId])), ...doc.groups.map((g) => g.name)]);
   limit.models?.forEach((name, j) => {
     if (!names.has(name)) {
       ctx.addIssue({
@@ -285,7 +326,11 @@ function limitFilterProblems(doc: Pick<ConfigDocumentShape, 'teams' | 'accounts'
   });
 }
 
-type ConfigDocumentShape = { teams: Record<string, string[]>; accounts: { name: string; models: { name?: string | undefined; modelId: string }[] }[] };
+type ConfigDocumentShape = {
+  teams: Record<string, string[]>;
+  accounts: { name: string; models: { name?: string | undefined; modelId: string }[] }[];
+  groups: { name: string }[];
+};
 
 type IssueSink = { addIssue(issue: { code: 'custom'; path: (string | number)[]; message: string; input: unknown }): void };
 
@@ -315,3 +360,4 @@ export type Price = z.output<typeof PriceSchema>;
 export type CollaboratorRole = AccountConfig['collaborators'][number]['role'];
 export type LimitConfig = ConfigDocument['limits'][number];
 export type IdentityProviderConfig = ConfigDocument['identityProviders'][number];
+export type GroupConfig = ConfigDocument['groups'][number];

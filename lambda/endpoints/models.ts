@@ -1,4 +1,4 @@
-import { usableModels } from '../auth/access';
+import { roleOn, usableModels } from '../auth/access';
 import { jsonResponse } from '../http/response';
 import { authorizeRequest } from './authorize';
 import { PlainSurface } from '../surfaces/plain';
@@ -13,13 +13,18 @@ const MODEL_CREATED_AT_SECONDS = 1_767_225_600; // 2026-01-01T00:00:00Z
  */
 export const listModels = endpoint(PlainSurface.models, async (ctx, services) => {
   const { config, principal } = await authorizeRequest(ctx, services);
-  const models = usableModels(principal, config);
+  // Models, then the groups with at least one target the caller may use.
+  const groups = [...config.groups.values()].filter((g) => g.targets.some((t) => roleOn(principal, t.account) !== undefined));
+  const models = [
+    ...usableModels(principal, config).map((m) => ({ id: m.id, owner: m.account.name })),
+    ...groups.map((g) => ({ id: g.config.name, owner: 'group' })),
+  ];
   if (ctx.exchange.anthropic) {
     const data = models.map((m) => ({ type: 'model', id: m.id, display_name: m.id, created_at: new Date(MODEL_CREATED_AT_SECONDS * 1000).toISOString() }));
     return jsonResponse(200, { data, has_more: false, first_id: data[0]?.id ?? null, last_id: data.at(-1)?.id ?? null });
   }
   return jsonResponse(200, {
     object: 'list',
-    data: models.map((m) => ({ id: m.id, object: 'model', created: MODEL_CREATED_AT_SECONDS, owned_by: m.account.name })),
+    data: models.map((m) => ({ id: m.id, object: 'model', created: MODEL_CREATED_AT_SECONDS, owned_by: m.owner })),
   });
 });

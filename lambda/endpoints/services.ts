@@ -4,6 +4,7 @@ import type { GatewaySettings } from '../config/settings';
 import type { CredentialResolver } from '../credentials/credential-resolver';
 import type { RequestContext } from '../http/request-context';
 import type { PathPrefixPolicy } from '../routing/path-prefix';
+import type { TargetSelector } from '../routing/target-selector';
 import type { GatewayResponse } from '../http/response';
 import type { ExchangeSurface } from '../surfaces/exchange';
 import type { StateTable } from '../aws/state-table';
@@ -26,6 +27,8 @@ export interface GatewayServices {
   readonly authenticator: Authenticator;
   readonly forwarder: Forwarder;
   readonly prefixes: PathPrefixPolicy;
+  /** The order a group's targets are tried in, and which are cooling (per instance). */
+  readonly targets: TargetSelector;
   /** The state table and what lives in it; absent without GATEWAY_TABLE_NAME (no DynamoDB call is made then). */
   readonly state?: StateServices;
 }

@@ -97,7 +97,16 @@ export class LimitAdmission {
       exchange.note('limit', first.refused.name);
       throw await this.refusal(first.refused, first.key, amounts, now);
     }
-    return { headers: this.headers(taken, now), settle: (settlement) => this.settle(taken, amounts, settlement) };
+    let settled = false;
+    return {
+      headers: this.headers(taken, now),
+      // At most once: a group target settled when the request moved on is not settled again at the end.
+      settle: (settlement) => {
+        if (settled) return Promise.resolve();
+        settled = true;
+        return this.settle(taken, amounts, settlement);
+      },
+    };
   }
 
   /** A request whose own reservation is larger than a limit's bound (or its shard's share) can never pass. */

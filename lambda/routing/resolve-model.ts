@@ -1,6 +1,7 @@
 import { roleOn, usableModels } from '../auth/access';
 import type { Principal } from '../auth/principal';
 import type { GatewayConfig, ResolvedModel } from '../config/gateway-config';
+import type { GroupConfig } from '../config/schema';
 import { InvalidRequestError, ModelNotFoundError } from '../kernel/errors';
 
 /**
@@ -31,4 +32,23 @@ export function resolveModel(requested: string, principal: Principal, config: Ga
     );
   }
   return candidates[0]!;
+}
+
+/** What a request's `model` names: one model, or a group and the targets the caller may use. */
+export interface ResolvedTargets {
+  readonly group?: GroupConfig;
+  /** In the group's order; one entry for a plain model. */
+  readonly targets: readonly ResolvedModel[];
+}
+
+/**
+ * Resolves `model` to its targets: a group's name gives the group's targets the caller may use (a
+ * caller allowed on none gets the 404 of a missing model); anything else resolves as one model.
+ */
+export function resolveTargets(requested: string, principal: Principal, config: GatewayConfig): ResolvedTargets {
+  const group = config.groups.get(requested);
+  if (!group) return { targets: [resolveModel(requested, principal, config)] };
+  const targets = group.targets.filter((t) => roleOn(principal, t.account) !== undefined);
+  if (targets.length === 0) throw new ModelNotFoundError(requested);
+  return { group: group.config, targets };
 }

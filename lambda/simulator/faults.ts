@@ -28,6 +28,8 @@ export interface FaultSpec {
   readonly cachedTokens?: number;
   /** Report this many prompt tokens as written to the cache (Messages). */
   readonly cacheWriteTokens?: number;
+  /** Answer 429 (with `retryAfter`, default 5 s) when the request reached one of these regions: a region's quota used up. */
+  readonly throttleRegions?: readonly string[];
 }
 
 /** The fault spec of a body, if any. */

@@ -6,6 +6,8 @@ export interface SimulatedModel {
   readonly apis: readonly ('chat' | 'responses' | 'messages')[];
   /** Emits reasoning (`reasoning` on chat messages and deltas). */
   readonly reasoning: boolean;
+  /** Regions that offer the model (`GET /v1/models` there); everywhere when absent. */
+  readonly regions?: readonly string[];
   /** How a call on the wrong prefix is refused: the Berm 401 (default) or AWS's "isn't supported on this route". */
   readonly wrongRoute?: 'berm' | 'not-on-route';
 }
@@ -18,7 +20,7 @@ export const SIMULATED_MODELS: readonly SimulatedModel[] = [
   { id: 'openai.gpt-oss-120b', openaiV1: false, apis: ['chat', 'responses'], reasoning: true },
   { id: 'openai.gpt-oss-20b', openaiV1: false, apis: ['chat', 'responses'], reasoning: true },
   { id: 'openai.gpt-5.5', openaiV1: true, apis: ['chat', 'responses'], reasoning: true },
-  { id: 'openai.gpt-5.4', openaiV1: true, apis: ['chat', 'responses'], reasoning: true },
+  { id: 'openai.gpt-5.4', openaiV1: true, apis: ['chat', 'responses'], reasoning: true, regions: ['us-east-1', 'us-east-2', 'us-west-2'] },
   { id: 'mistral.mistral-large-3', openaiV1: false, apis: ['chat'], reasoning: false },
   { id: 'anthropic.claude-sonnet-4-6', openaiV1: false, apis: ['messages'], reasoning: false },
   { id: 'anthropic.claude-haiku-4-5', openaiV1: false, apis: ['messages'], reasoning: false },

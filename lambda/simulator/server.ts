@@ -70,6 +70,9 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 export class MantleSimulator {
   public readonly credentials: SimulatorCredentials;
   public readonly requests: SimulatedRequest[] = [];
+  /** Regions (and access keys, or `bearer`) answering every inference call with 429, and the Retry-After they send. */
+  private readonly throttledRegions = new Map<string, number>();
+  private readonly throttledKeys = new Map<string, number>();
   private server: Server | undefined;
   private readonly faults = new FaultCounter();
   private readonly responses = new SimulatedResponses();
@@ -87,6 +90,21 @@ export class MantleSimulator {
 
   public close(): Promise<void> {
     return closeServer(this.server);
+  }
+
+  /** Throttles a region (per-region quota used up) until `unthrottle`, answering 429 with `retryAfterSeconds`. */
+  public throttleRegion(region: string, retryAfterSeconds = 5): void {
+    this.throttledRegions.set(region, retryAfterSeconds);
+  }
+
+  /** Throttles one account's credentials (an access key id, or `bearer` for API keys). */
+  public throttleAccount(accessKeyIdOrBearer: string, retryAfterSeconds = 5): void {
+    this.throttledKeys.set(accessKeyIdOrBearer, retryAfterSeconds);
+  }
+
+  public unthrottle(): void {
+    this.throttledRegions.clear();
+    this.throttledKeys.clear();
   }
 
   /** The requests received on a path (newest last). */
@@ -127,7 +145,7 @@ export class MantleSimulator {
       };
       this.requests.push(entry);
       if (this.requests.length > (this.options.keepRequests ?? 1000)) this.requests.shift();
-      const answer = await this.route(req.method ?? 'GET', path, body ?? {}, region, req.headers);
+      const answer = await this.route(req.method ?? 'GET', path, body ?? {}, region, req.headers, auth);
       if (answer.usage !== undefined) entry.usage = answer.usage;
       await this.send(res, answer, faultOf(body ?? {}), path);
     } catch (error) {
@@ -197,13 +215,20 @@ export class MantleSimulator {
     return model;
   }
 
-  private async route(method: string, path: string, body: Json, region: string, headers: IncomingMessage['headers']): Promise<SimulatedAnswer> {
+  private async route(
+    method: string,
+    path: string,
+    body: Json,
+    region: string,
+    headers: IncomingMessage['headers'],
+    auth: SimulatedRequest['auth'],
+  ): Promise<SimulatedAnswer> {
     const fault = faultOf(body);
     if (path === '/anthropic/v1/messages' || path === '/anthropic/v1/messages/count_tokens') {
       if (method !== 'POST') throw anthropicError(405, 'invalid_request_error', 'Method not allowed.');
       if (!headers['anthropic-version']) throw anthropicError(400, 'invalid_request_error', 'anthropic-version: header is required');
       const model = this.model(body, '', 'messages');
-      this.failIfAsked(body);
+      this.failIfAsked(body, region, auth);
       if (path.endsWith('/count_tokens')) return { json: { input_tokens: messagesPromptTokens(body) } };
       return anthropicMessage(body, model, this.nextId('msg_sim'), Number(fault.cachedTokens ?? 0), Number(fault.cacheWriteTokens ?? 0));
     }
@@ -214,18 +239,23 @@ export class MantleSimulator {
       return {
         json: {
           object: 'list',
-          data: SIMULATED_MODELS.map((model) => ({ id: model.id, object: 'model', created: SIMULATED_CREATED_SECONDS, owned_by: 'system' })),
+          data: SIMULATED_MODELS.filter((model) => !model.regions || model.regions.includes(region)).map((model) => ({
+            id: model.id,
+            object: 'model',
+            created: SIMULATED_CREATED_SECONDS,
+            owned_by: 'system',
+          })),
         },
       };
     }
     if (prefix && rest === '/chat/completions' && method === 'POST') {
       const model = this.model(body, prefix, 'chat');
-      this.failIfAsked(body);
+      this.failIfAsked(body, region, auth);
       return chatCompletion(body, model, this.nextId('chatcmpl-sim'), Number(fault.cachedTokens ?? 0));
     }
     if (prefix && rest === '/responses' && method === 'POST') {
       const model = this.model(body, prefix, 'responses');
-      this.failIfAsked(body);
+      this.failIfAsked(body, region, auth);
       return this.responses.create(body, model, this.nextId('resp_sim'), region, Number(fault.cachedTokens ?? 0));
     }
     const stored = prefix ? /^\/responses\/([A-Za-z0-9_-]+)(\/input_items|\/cancel)?$/.exec(rest ?? '') : null;
@@ -239,8 +269,19 @@ export class MantleSimulator {
     throw openaiError(404, `No route for ${method} ${path}`, 'invalid_request_error', 'not_found');
   }
 
-  private failIfAsked(body: Json): void {
+  private failIfAsked(body: Json, region: string, auth: SimulatedRequest['auth']): void {
     const spec = faultOf(body);
+    const who = auth.type === 'sigv4' ? auth.accessKeyId : 'bearer';
+    const asked = spec.throttleRegions?.includes(region);
+    const held = this.throttledRegions.get(region) ?? this.throttledKeys.get(who);
+    if (asked || held !== undefined) {
+      const retryAfter = held ?? spec.retryAfter ?? 5;
+      throw new HttpError(
+        429,
+        { error: { message: 'Too many tokens, please wait before trying again.', type: 'rate_limit_error', param: null, code: 'throttling' } },
+        { 'retry-after': String(retryAfter) },
+      );
+    }
     if (!this.faults.shouldFail(spec)) return;
     if (spec.drop) throw new DropConnection();
     const status = spec.status!;

@@ -13,7 +13,8 @@ import { backoffMs, MAX_INTERNAL_WAIT_MS, RETRYABLE_STATUSES, retryAfterMs } fro
 /** One call to Mantle: where it goes, how it is authenticated, what it carries. */
 export interface ForwardRequest {
   readonly method: string;
-  readonly surface: ApiSurface;
+  /** Where the call goes on Mantle, given the prefix. */
+  readonly surface: Pick<ApiSurface, 'upstreamPath'>;
   readonly account: AccountConfig;
   readonly region: string;
   /** The prefix for the OpenAI surfaces, and whether a route refusal may move it to the other one. */
@@ -31,6 +32,8 @@ export interface ForwardRequest {
   readonly query?: string;
   /** Epoch ms by which the answer must have started; retries and waits stay inside it. */
   readonly deadline: number;
+  /** False for a target of a group: its 429 goes at once to the next target instead of being retried. */
+  readonly retryThrottles?: boolean;
 }
 
 /** A 2xx answer from Mantle and what the call took. */
@@ -120,7 +123,7 @@ export class Forwarder {
         continue;
       }
       learn();
-      if (RETRYABLE_STATUSES.has(status) && attempts < maxAttempts) {
+      if (RETRYABLE_STATUSES.has(status) && attempts < maxAttempts && !(status === 429 && req.retryThrottles === false)) {
         const asked = retryAfterMs(response.headers['retry-after']);
         const wait = asked ?? backoffMs(attempts, this.random);
         // A longer Retry-After is passed on to the client (with the 429) rather than waited out here.

@@ -150,6 +150,7 @@ describe('MantleGateway stack', () => {
     expect(body).toContain('stats sum(CostUSD) as costUsd');
     expect(body).toContain('by subject');
     expect(body).toContain('stats count(*) as refused by limit');
+    expect(body).toContain('sum(fallbacks) as fallbacks by group, Account, Model');
   });
 
   it('alarms on the error rate, throttles and refused tokens, notifying the topic when given', () => {

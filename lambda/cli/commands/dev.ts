@@ -24,6 +24,8 @@ export function devDocument(tokenId: string, tokenHash: string, issuer?: string)
     tokens: [{ id: tokenId, hash: tokenHash, subject: DEV_SUBJECT, name: 'npm run dev', createdAt: new Date().toISOString(), expiresAt: null, revoked: false }],
     // The local identity provider, so the sign-in path works offline.
     ...(issuer ? { identityProviders: [{ name: 'dev-idp', issuer, audience: LOCAL_IDP_AUDIENCE, subjectClaim: 'email', groupsClaim: 'groups' }] } : {}),
+    // A group over two accounts and regions: a request whose first target is throttled is served by the second.
+    groups: [{ name: 'oss-anywhere', targets: ['dev/gpt-oss-120b', 'dev-key/gpt-oss-20b'], strategy: 'priority' }],
     // A small limit, so a newcomer sees a 429 with its headers: more than 20 requests in a minute.
     limits: [{ name: 'dev-requests-per-minute', subjects: ['*'], per: 'minute', requests: 20 }],
     accounts: [
@@ -71,6 +73,7 @@ gateway with the Mantle simulator, and prints the token and a curl line. No AWS 
       host: '127.0.0.1',
       simulate: true,
       simulatorEventDelayMs: 20,
+      simulatorBearerRegion: 'us-west-2',
     });
     const url = local.gateway.url;
     output.out(`Mantle Gateway (dev) on ${url}, backed by the Mantle simulator on ${local.simulatorUrl}`);
@@ -87,6 +90,9 @@ gateway with the Mantle simulator, and prints the token and a curl line. No AWS 
     output.out('Try it:');
     output.out(`  curl -s ${url}/v1/chat/completions -H "Authorization: Bearer ${made.token}" -H "content-type: application/json" \\`);
     output.out(`    -d '{"model":"dev/gpt-oss-120b","messages":[{"role":"user","content":"Hello"}]}'`);
+    output.out(
+      `  a fallback: model "oss-anywhere" with "x_sim":{"throttleRegions":["us-east-1"]} in the body is throttled in us-east-1 and served from us-west-2`,
+    );
     output.out('');
     output.out(`  OpenAI SDK:    new OpenAI({ baseURL: "${url}/v1", apiKey: "<token>" })`);
     output.out(`  Anthropic SDK: new Anthropic({ baseURL: "${url}", apiKey: "<token>" })`);

@@ -35,13 +35,18 @@ export async function startLocal(options: {
   readonly host: string;
   readonly simulate: boolean;
   readonly simulatorEventDelayMs?: number;
+  /** The region the simulator gives requests signed with a Bearer key (they carry none of their own). */
+  readonly simulatorBearerRegion?: string;
 }): Promise<LocalDeployment> {
   let simulator: MantleSimulator | undefined;
   let simulatorUrl: string | undefined;
   let dynamo: LocalDynamoDb | undefined;
   const env = { ...process.env };
   if (options.simulate) {
-    simulator = new MantleSimulator({ eventDelayMs: options.simulatorEventDelayMs ?? 0 });
+    simulator = new MantleSimulator({
+      eventDelayMs: options.simulatorEventDelayMs ?? 0,
+      ...(options.simulatorBearerRegion ? { bearerRegion: options.simulatorBearerRegion } : {}),
+    });
     simulatorUrl = await simulator.start();
     // The state table too, unless this shell already points DynamoDB somewhere.
     if (!process.env.AWS_ENDPOINT_URL_DYNAMODB) {
