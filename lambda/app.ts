@@ -1,5 +1,5 @@
 import middy from '@middy/core';
-import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { ConfigCache } from './config/config-cache';
 import { FileDocumentStore, type DocumentStore } from './config/document-store';
 import { SettingsError, type GatewaySettings } from './config/settings';
@@ -20,6 +20,7 @@ import { responseFinalizer } from './http/middlewares/response-finalizer';
 import type { GatewayLambdaContext } from './http/request-context';
 import type { GatewayResponse } from './http/response';
 import { Router } from './http/router';
+import type { RequestPath } from './http/request-path';
 import { streamResponses } from './http/stream-response';
 import { PathPrefixPolicy } from './routing/path-prefix';
 import { TargetSelector } from './routing/target-selector';
@@ -100,19 +101,26 @@ export function createRouter(): Router<Endpoint> {
   ]);
 }
 
-/** The streaming Lambda handler: composition only (middy middlewares, the router, response streaming). */
-export function createHandler(services: GatewayServices) {
+/** The request path: composition only (middy middlewares and the router). */
+export function createRequestPath(services: GatewayServices): RequestPath {
   const router = createRouter();
-  const route = async (_event: APIGatewayProxyEventV2, context: GatewayLambdaContext & { routing: Routing<Endpoint> }): Promise<GatewayResponse> => {
+  type RoutedContext = GatewayLambdaContext & { routing: Routing<Endpoint> };
+  const route = async (_event: APIGatewayProxyEventV2, context: RoutedContext): Promise<GatewayResponse> => {
     const { routing } = context;
     if ('error' in routing) throw routing.error;
     return routing.match.handler.handle(context.gateway, services, routing.match.params);
   };
   // timeoutEarlyInMillis 0: the gateway keeps its own deadlines (ending streams cleanly in-band),
   // so middy's per-request timer and promise race are not needed.
-  const chain = middy<APIGatewayProxyEventV2, GatewayResponse, Error, GatewayLambdaContext & { routing: Routing<Endpoint> }>({ timeoutEarlyInMillis: 0 })
+  const chain = middy<APIGatewayProxyEventV2, GatewayResponse, Error, RoutedContext>({ timeoutEarlyInMillis: 0 })
     .use(requestContext<Endpoint>({ metricsNamespace: services.settings.metricsNamespace, route: (request) => router.match(request.method, request.path) }))
     .use(responseFinalizer())
     .handler(route);
-  return streamResponses((event: APIGatewayProxyEventV2, context: GatewayLambdaContext & { routing: Routing<Endpoint> }) => chain(event, context));
+  return (event, context) => chain(event, context as RoutedContext);
+}
+
+/** The streaming Lambda handler behind a Function URL: the request path inside Lambda response streaming. */
+export function createHandler(services: GatewayServices) {
+  const path = createRequestPath(services);
+  return streamResponses((event: APIGatewayProxyEventV2, context: Context) => path(event, context));
 }

@@ -42,6 +42,7 @@ export async function relayAnswer(
           usage: usage(),
           ...(outcome.firstByteMs !== undefined ? { firstByteMs: relayStartMs + outcome.firstByteMs } : {}),
           ...(outcome.error ? { inBandError: outcome.error, partial: !observer.completed() || observer.failure() === undefined } : {}),
+          ...(outcome.closed ? { clientClosed: true, partial: true } : {}),
         });
       },
     });

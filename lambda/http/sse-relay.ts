@@ -7,6 +7,8 @@ import type { ApiSurface, ExchangeObserver } from '../surfaces/surface';
 export interface StreamOutcome {
   /** An error code when the stream ended with an in-band error. */
   readonly error?: string;
+  /** The client went away (or the process is stopping) before the stream ended: the usage is what was seen. */
+  readonly closed?: boolean;
   /** Milliseconds from the relay's start to the first byte it produced. */
   readonly firstByteMs?: number;
 }
@@ -87,11 +89,29 @@ export function relaySse(upstream: IncomingMessage, surface: ApiSurface, observe
     idleTimer = setTimeout(() => upstream.destroy(new StreamIdleTimeoutError(options.idleTimeoutMs)), options.idleTimeoutMs);
   };
 
+  let ended = false;
   async function* events(): AsyncGenerator<Buffer> {
+    try {
+      yield* relayed();
+    } finally {
+      // Closed from the client's side (the consumer destroyed the stream): the generator returns at
+      // its yield, which also destroys the upstream response (Mantle stops generating); the outcome
+      // says so instead of never being told.
+      if (!ended) {
+        clearTimeout(idleTimer);
+        options.onEnd({ closed: true, ...(firstByteMs === undefined ? {} : { firstByteMs }) });
+      }
+    }
+  }
+
+  async function* relayed(): AsyncGenerator<Buffer> {
     let held: Buffer[] = [];
     let tail: number[] = [];
     let pending: Buffer;
     let failure: GatewayError | undefined;
+    // True while suspended at a yield: an error thrown in then is the consumer closing (the client
+    // left; Readable.from throws its destroy error into the generator), not a failure of the upstream.
+    let yielding = false;
     armIdle();
     const deadlineTimer = setTimeout(() => upstream.destroy(new ResponseDeadlineError()), Math.max(0, options.deadline - Date.now()));
     try {
@@ -124,7 +144,9 @@ export function relaySse(upstream: IncomingMessage, surface: ApiSurface, observe
         }
         if (out.length) {
           firstByteMs ??= performance.now() - startedAt;
+          yielding = true;
           yield out.length === 1 ? out[0]! : Buffer.concat(out);
+          yielding = false;
         }
       }
       const rest = held.length ? Buffer.concat(held) : undefined;
@@ -136,6 +158,7 @@ export function relaySse(upstream: IncomingMessage, surface: ApiSurface, observe
       }
       if (!observer.completed()) failure = new StreamTruncatedError();
     } catch (error) {
+      if (yielding) throw error; // leaving the loop destroys the upstream response; events() records the close
       failure = error instanceof GatewayError ? error : new StreamTruncatedError(error);
     } finally {
       clearTimeout(idleTimer);
@@ -147,6 +170,7 @@ export function relaySse(upstream: IncomingMessage, surface: ApiSurface, observe
     }
     // An error Mantle reported in-band passed through as it was; it still marks the request failed.
     const error = failure?.code ?? observer.failure();
+    ended = true;
     options.onEnd({ ...(error ? { error } : {}), ...(firstByteMs === undefined ? {} : { firstByteMs }) });
   }
 

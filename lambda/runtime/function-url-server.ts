@@ -2,14 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { createServer, ServerResponse, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { closeServer, listen } from './listen';
+import { toFunctionUrlEvent } from '../http/event-from-http';
 import { DEFAULT_STREAM_CONTENT_TYPE, HTTP_INTEGRATION_CONTENT_TYPE, LocalResponseStream, PRELUDE_DELIMITER, type StreamingHandler } from './awslambda';
 
 /** Lambda's own limit on a Function URL request payload. */
 export const FUNCTION_URL_MAX_REQUEST_BYTES = 6 * 1024 * 1024;
 /** Lambda's maximum function timeout, used for `getRemainingTimeInMillis`. */
 export const DEFAULT_FUNCTION_TIMEOUT_MS = 900_000;
-
-const TEXT_CONTENT = /^(text\/|application\/(json|x-www-form-urlencoded|xml|javascript)|.*\+json)/i;
 
 export interface FunctionUrlServerOptions {
   readonly handler: StreamingHandler;
@@ -23,52 +22,6 @@ export interface RunningServer {
   readonly url: string;
   readonly server: Server;
   close(): Promise<void>;
-}
-
-/** Builds the payload v2.0 event Lambda hands to a function behind a Function URL. */
-export function toFunctionUrlEvent(req: IncomingMessage, body: Buffer, requestId: string): Record<string, unknown> {
-  const url = req.url ?? '/';
-  const q = url.indexOf('?');
-  const rawPath = q === -1 ? url : url.slice(0, q);
-  const rawQueryString = q === -1 ? '' : url.slice(q + 1);
-  const headers: Record<string, string> = {};
-  const cookies: string[] = [];
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined) continue;
-    if (name === 'cookie') cookies.push(...String(value).split(/;\s*/));
-    else headers[name] = Array.isArray(value) ? value.join(',') : value;
-  }
-  const isText = body.length === 0 || TEXT_CONTENT.test(headers['content-type'] ?? '');
-  const now = new Date();
-  return {
-    version: '2.0',
-    routeKey: '$default',
-    rawPath,
-    rawQueryString,
-    ...(cookies.length ? { cookies } : {}),
-    headers,
-    queryStringParameters: rawQueryString ? Object.fromEntries(new URLSearchParams(rawQueryString)) : undefined,
-    requestContext: {
-      accountId: 'anonymous',
-      apiId: 'local',
-      domainName: headers['host'] ?? 'localhost',
-      domainPrefix: 'local',
-      http: {
-        method: req.method ?? 'GET',
-        path: rawPath,
-        protocol: 'HTTP/1.1',
-        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
-        userAgent: headers['user-agent'] ?? '',
-      },
-      requestId,
-      routeKey: '$default',
-      stage: '$default',
-      time: now.toISOString(),
-      timeEpoch: now.getTime(),
-    },
-    body: body.length === 0 ? undefined : isText ? body.toString('utf8') : body.toString('base64'),
-    isBase64Encoded: body.length !== 0 && !isText,
-  };
 }
 
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {

@@ -70,6 +70,8 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 export class MantleSimulator {
   public readonly credentials: SimulatorCredentials;
   public readonly requests: SimulatedRequest[] = [];
+  /** When callers closed their connection before an answer ended (epoch ms each). */
+  public readonly closedEarly: number[] = [];
   /** Regions (and access keys, or `bearer`) answering every inference call with 429, and the Retry-After they send. */
   private readonly throttledRegions = new Map<string, number>();
   private readonly throttledKeys = new Map<string, number>();
@@ -295,6 +297,10 @@ export class MantleSimulator {
   }
 
   private async send(res: ServerResponse, answer: SimulatedAnswer, fault: FaultSpec, path: string): Promise<void> {
+    // A caller that closes before the answer ended (the gateway aborting for a client that left).
+    res.once('close', () => {
+      if (!res.writableFinished) this.closedEarly.push(Date.now());
+    });
     if (fault.delayMs) await sleep(fault.delayMs);
     const requestId = `sim-${this.counter}`;
     if (!answer.events) {

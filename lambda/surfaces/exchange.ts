@@ -28,6 +28,8 @@ export interface AnswerResult {
   readonly inBandError?: string;
   /** True when the usage is only what was known when the stream was cut. */
   readonly partial?: boolean;
+  /** The client went away mid-answer (Web Function): the record says `client_closed`, not an in-band error. */
+  readonly clientClosed?: boolean;
 }
 
 /** Everything the record says of an exchange, fixed when it ends. */
@@ -153,8 +155,8 @@ export class Exchange {
       upstreamRequestId: this.upstreamRequestIdValue,
       usage: answer?.usage,
       firstByteMs: answer?.firstByteMs,
-      error: error?.code ?? answer?.inBandError,
-      inBandError: !error && answer?.inBandError !== undefined,
+      error: error?.code ?? (answer?.clientClosed ? 'client_closed' : answer?.inBandError),
+      inBandError: !error && !answer?.clientClosed && answer?.inBandError !== undefined,
       partial: answer?.partial ?? false,
       authFailed: error instanceof AuthenticationError,
       notes: Object.freeze({ ...this.notesValue }),

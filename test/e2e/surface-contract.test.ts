@@ -99,10 +99,13 @@ function cost(t: ReturnType<SurfaceCase['expected']>, p: SurfaceCase['price']): 
   );
 }
 
-describe.each(SURFACES)('$name contract', (surface) => {
+/** The compute targets the contract holds on: one request path, two entries. */
+const TARGETS = ['function-url', 'web-function'] as const;
+
+describe.each(TARGETS.flatMap((target) => SURFACES.map((surface) => ({ ...surface, target }))))('$name contract ($target)', (surface) => {
   let gw: LocalGateway;
   beforeAll(async () => {
-    gw = await startLocalGateway({ env: { STREAM_IDLE_TIMEOUT_MS: '300' } });
+    gw = await startLocalGateway({ env: { STREAM_IDLE_TIMEOUT_MS: '300' }, target: surface.target });
   });
   afterAll(() => gw.close());
 

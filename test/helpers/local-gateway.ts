@@ -1,7 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createHandler, createServices, type ServiceOverrides } from '../../lambda/app';
+import { createHandler, createRequestPath, createServices, type ServiceOverrides } from '../../lambda/app';
+import { closeServer, listen } from '../../lambda/runtime/listen';
+import { createWebFunctionServer, type WebFunctionServer } from '../../lambda/web-function/server';
 import { settingsFromEnv } from '../../lambda/config/settings';
 import type { StreamingHandler } from '../../lambda/runtime/awslambda';
 import { startFunctionUrlServer, type RunningServer } from '../../lambda/runtime/function-url-server';
@@ -35,6 +37,8 @@ export interface LocalGateway {
   readonly dynamo?: LocalDynamoDb;
   /** The state table, when started with `table: true`. */
   readonly table?: StateTable;
+  /** The Web Function server, with `target: 'web-function'`. */
+  readonly web?: WebFunctionServer;
   /** The streaming handler itself, for events the local Function URL would not build. */
   readonly handler: StreamingHandler;
   /** Waits until at least `count` records were written; resolves with the last. */
@@ -57,6 +61,8 @@ export interface LocalGatewayOptions {
   readonly functionTimeoutMs?: number;
   /** Start a local DynamoDB with the state table and point the gateway at it. */
   readonly table?: boolean;
+  /** The compute target: the handler behind the Function URL emulator (default), or the Web Function server. */
+  readonly target?: 'function-url' | 'web-function';
 }
 
 /** Environment variables set for a test file, restored by close(). */
@@ -107,11 +113,17 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
   const settings = settingsFromEnv({ ...source, GATEWAY_SIMULATOR_ENDPOINT: simulatorUrl, ...tableEnv, ...options.env });
   const lines: string[] = [];
   const write = process.stdout.write.bind(process.stdout);
-  const handler = createHandler(createServices(settings, { ...(table ? { table } : {}), ...options.overrides })) as unknown as StreamingHandler;
-  const server: RunningServer = await startFunctionUrlServer({
-    handler,
-    ...(options.functionTimeoutMs ? { functionTimeoutMs: options.functionTimeoutMs } : {}),
-  });
+  const services = createServices(settings, { ...(table ? { table } : {}), ...options.overrides });
+  const handler = createHandler(services) as unknown as StreamingHandler;
+  let server: RunningServer;
+  let web: WebFunctionServer | undefined;
+  if (options.target === 'web-function') {
+    web = createWebFunctionServer(createRequestPath(services), { requestTimeoutSeconds: (options.functionTimeoutMs ?? 900_000) / 1000 });
+    const url = await listen(web.server, 0, '127.0.0.1');
+    server = { url, server: web.server, close: () => closeServer(web!.server) };
+  } else {
+    server = await startFunctionUrlServer({ handler, ...(options.functionTimeoutMs ? { functionTimeoutMs: options.functionTimeoutMs } : {}) });
+  }
   const spy = jest.spyOn(process.stdout, 'write').mockImplementation(((chunk: string | Uint8Array, ...rest: unknown[]) => {
     const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
     if (text.startsWith('{"_aws"')) {
@@ -130,6 +142,7 @@ export async function startLocalGateway(options: LocalGatewayOptions = {}): Prom
     ...(dynamo ? { dynamo } : {}),
     ...(table ? { table } : {}),
     handler,
+    ...(web ? { web } : {}),
     records: () => lines.map((l) => JSON.parse(l) as Record<string, any>),
     recordLines: () => [...lines],
     waitForRecord: async (count: number) => {

@@ -1,4 +1,6 @@
-import { createHandler, createServices } from '../../app';
+import { createHandler, createRequestPath, createServices } from '../../app';
+import { createWebFunctionServer } from '../../web-function/server';
+import { closeServer, listen } from '../../runtime/listen';
 import { settingsFromEnv } from '../../config/settings';
 import { installAwsLambdaGlobal, type StreamingHandler } from '../../runtime/awslambda';
 import { startFunctionUrlServer, type RunningServer } from '../../runtime/function-url-server';
@@ -14,6 +16,9 @@ import type { Command } from './command';
 
 /** The state table `serve --simulate` and `npm run dev` create in their local DynamoDB. */
 export const LOCAL_TABLE_NAME = 'mantle-gateway-local';
+
+/** The compute targets `serve` runs locally. */
+export type ComputeTarget = 'function-url' | 'web-function';
 
 /** The default port of `serve`. */
 export const DEFAULT_SERVE_PORT = 8787;
@@ -37,6 +42,8 @@ export async function startLocal(options: {
   readonly simulatorEventDelayMs?: number;
   /** The region the simulator gives requests signed with a Bearer key (they carry none of their own). */
   readonly simulatorBearerRegion?: string;
+  /** `function-url` (default): the handler behind the local Function URL emulator; `web-function`: the Web Function's own HTTP server. */
+  readonly target?: ComputeTarget;
 }): Promise<LocalDeployment> {
   let simulator: MantleSimulator | undefined;
   let simulatorUrl: string | undefined;
@@ -61,9 +68,19 @@ export async function startLocal(options: {
   if (options.config) env.GATEWAY_CONFIG_FILE = options.config;
   if (options.secretId) env.GATEWAY_CONFIG_SECRET_ID = options.secretId;
   if (simulatorUrl) env.GATEWAY_SIMULATOR_ENDPOINT = simulatorUrl;
-  installAwsLambdaGlobal();
-  const handler = createHandler(createServices(settingsFromEnv(env))) as unknown as StreamingHandler;
-  const gateway = await startFunctionUrlServer({ handler, port: options.port, host: options.host });
+  const settings = settingsFromEnv(env);
+  let gateway: RunningServer;
+  if (options.target === 'web-function') {
+    const web = createWebFunctionServer(createRequestPath(createServices(settings)), {
+      ...(settings.requestTimeoutSeconds !== undefined ? { requestTimeoutSeconds: settings.requestTimeoutSeconds } : {}),
+    });
+    const url = await listen(web.server, options.port, options.host);
+    gateway = { url, server: web.server, close: async () => (await web.shutdown(), closeServer(web.server)) };
+  } else {
+    installAwsLambdaGlobal();
+    const handler = createHandler(createServices(settings)) as unknown as StreamingHandler;
+    gateway = await startFunctionUrlServer({ handler, port: options.port, host: options.host });
+  }
   return {
     gateway,
     ...(simulatorUrl ? { simulatorUrl } : {}),
@@ -93,7 +110,15 @@ export function portOf(value: string | undefined, fallback: number): number {
 }
 
 export async function runServe(args: readonly string[], output: CliOutput): Promise<number> {
-  const { values } = parseFlags(args, { ...STORE_FLAGS, port: { type: 'string' }, host: { type: 'string' }, simulate: { type: 'boolean' } });
+  const { values } = parseFlags(args, {
+    ...STORE_FLAGS,
+    port: { type: 'string' },
+    host: { type: 'string' },
+    simulate: { type: 'boolean' },
+    target: { type: 'string' },
+  });
+  const target = values.target ?? 'function-url';
+  if (target !== 'function-url' && target !== 'web-function') throw new UsageError(`--target must be function-url or web-function (got "${target}").`);
   if (values.help) return (output.out(serveCommand.help), 0);
   // Without a flag, the gateway's own variables say where the configuration is, as on Lambda.
   const source =
@@ -116,6 +141,7 @@ export async function runServe(args: readonly string[], output: CliOutput): Prom
     port: portOf(values.port, DEFAULT_SERVE_PORT),
     host: values.host ?? '127.0.0.1',
     simulate: values.simulate === true,
+    target,
   });
   const extras = [
     local.simulatorUrl ? `Mantle simulator on ${local.simulatorUrl}` : '',
@@ -130,10 +156,11 @@ export async function runServe(args: readonly string[], output: CliOutput): Prom
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'run the gateway locally behind a Function URL emulator',
-  help: `Usage: mantle-gateway serve [--config FILE | --secret-id ID] [--port 8787] [--host 127.0.0.1] [--simulate]
+  help: `Usage: mantle-gateway serve [--config FILE | --secret-id ID] [--port 8787] [--host 127.0.0.1] [--simulate] [--target function-url | web-function]
 
 Runs the Lambda handler behind a local Function URL emulator that keeps Lambda's response
-streaming semantics. Without --config or --secret-id, GATEWAY_CONFIG_FILE or
+streaming semantics (--target function-url, the default), or the Web Function's own HTTP server
+(--target web-function), which sees client disconnects. Without --config or --secret-id, GATEWAY_CONFIG_FILE or
 GATEWAY_CONFIG_SECRET_ID says where the configuration is. --simulate also starts the Mantle simulator and points every account that
 has no "endpoint" at it, and runs a local DynamoDB (dynalite, in this process) with the state table
 ${LOCAL_TABLE_NAME} unless AWS_ENDPOINT_URL_DYNAMODB is set (no AWS account needed).`,
