@@ -23,6 +23,9 @@ new MantleGatewayStack(app, 'MantleGateway', {
     ...(text('alarmTopicArn') ? { alarmTopic: sns.Topic.fromTopicArn(stack, 'AlarmTopic', text('alarmTopicArn')!) } : {}),
     ...(text('configTtlSeconds') ? { configTtl: Duration.seconds(Number(text('configTtlSeconds'))) } : {}),
     ...(openaiV1PrefixModels ? { openaiV1PrefixModels } : {}),
+    ...(text('compute') ? { compute: text('compute') as 'function-url' | 'web-function' } : {}),
+    ...(text('maxConcurrencyPerEnvironment') ? { maxConcurrencyPerEnvironment: Number(text('maxConcurrencyPerEnvironment')) } : {}),
+    ...(text('rateLimit') ? { rateLimit: Number(text('rateLimit')) } : {}),
   }),
 });
 

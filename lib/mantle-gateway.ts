@@ -1,4 +1,7 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import * as esbuild from 'esbuild';
 import { Aws, Duration, Fn, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -19,9 +22,52 @@ export const FUNCTION_TIMEOUT = Duration.minutes(15);
 /** @default memory: more memory is more CPU, which is what TLS and JSON scanning spend. */
 export const DEFAULT_MEMORY_MB = 1024;
 export { DEFAULT_METRICS_NAMESPACE };
+/** The compute targets the construct deploys. */
+export type ComputeTarget = 'function-url' | 'web-function';
+/** Concurrent requests per Web Function environment unless told otherwise. */
+export const DEFAULT_MAX_CONCURRENCY_PER_ENVIRONMENT = 64;
+const RATE_LIMITS = new Set([0, ...Array.from({ length: 10 }, (_, i) => (i + 1) * 100), ...Array.from({ length: 9 }, (_, i) => (i + 2) * 1000)]);
+
+/**
+ * Bundles the Web Function entry with the local esbuild (never Docker) into a directory of its own:
+ * `index.js`, the package root the Web Function runtime starts (AWS SDK included).
+ */
+function bundleWebFunction(): string {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'mantle-gateway-web-'));
+  esbuild.buildSync({
+    entryPoints: [path.join(PROJECT_ROOT, 'lambda', 'web-function.ts')],
+    outfile: path.join(out, 'index.js'),
+    bundle: true,
+    platform: 'node',
+    target: 'node24',
+    format: 'cjs',
+    minify: true,
+    sourcemap: true,
+    sourcesContent: false,
+    legalComments: 'none',
+    logLevel: 'warning',
+  });
+  return out;
+}
 
 /** Props of {@link MantleGateway}. */
 export interface MantleGatewayProps {
+  /**
+   * Where the gateway runs: a response-streaming function behind a Function URL, or a Lambda Web
+   * Function (its own HTTP server; many requests share an environment; I/O wait is not billed as CPU).
+   * @default 'function-url'
+   */
+  readonly compute?: ComputeTarget;
+  /**
+   * Web Function only: concurrent requests one execution environment serves (1–128).
+   * @default 64
+   */
+  readonly maxConcurrencyPerEnvironment?: number;
+  /**
+   * Web Function only: the endpoint's requests-per-second cap (0, 100–1,000 by 100, 2,000–10,000 by 1,000).
+   * @default no cap
+   */
+  readonly rateLimit?: number;
   /**
    * The configuration secret to use (`Secret.fromSecretCompleteArn` for one that exists).
    * @default a new secret holding a valid starter document with a generated signing key
@@ -74,8 +120,13 @@ export interface MantleGatewayProps {
  * retention, the dashboard and the alarms.
  */
 export class MantleGateway extends Construct {
-  public readonly function: nodejs.NodejsFunction;
-  public readonly functionUrl: lambda.FunctionUrl;
+  /** Which compute target was deployed. */
+  public readonly compute: ComputeTarget;
+  /** The function behind the Function URL (`compute: 'function-url'`). */
+  public readonly function?: nodejs.NodejsFunction;
+  public readonly functionUrl?: lambda.FunctionUrl;
+  /** The Web Function (`compute: 'web-function'`). */
+  public readonly webFunction?: lambda.WebFunction;
   public readonly role: iam.Role;
   public readonly configSecret: ConfigSecret;
   public readonly table: StateTable;
@@ -126,70 +177,119 @@ export class MantleGateway extends Construct {
       }),
     );
 
-    this.function = new nodejs.NodejsFunction(this, 'Function', {
-      entry: path.join(PROJECT_ROOT, 'lambda', 'handler.ts'),
-      handler: 'handler',
-      projectRoot: PROJECT_ROOT,
-      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
-      runtime: lambda.Runtime.NODEJS_24_X,
-      architecture: lambda.Architecture.ARM_64,
-      memorySize: props.memorySize ?? DEFAULT_MEMORY_MB,
-      timeout: FUNCTION_TIMEOUT,
-      role: this.role,
-      logGroup,
-      ...(props.reservedConcurrency === undefined ? {} : { reservedConcurrentExecutions: props.reservedConcurrency }),
-      environment: {
-        GATEWAY_CONFIG_SECRET_ID: this.configSecret.secret.secretArn,
-        GATEWAY_CONFIG_TTL_SECONDS: String(props.configTtl?.toSeconds() ?? DEFAULT_CONFIG_TTL_SECONDS),
-        GATEWAY_TABLE_NAME: this.table.table.tableName,
-        METRICS_NAMESPACE: namespace,
-        ...(props.openaiV1PrefixModels?.length ? { AWS_BEDROCK_MANTLE_OPENAI_V1_PREFIX_MODELS: props.openaiV1PrefixModels.join(',') } : {}),
-        NODE_OPTIONS: '--enable-source-maps',
-      },
-      bundling: {
-        // Local esbuild (a devDependency), never Docker.
-        forceDockerBundling: false,
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        target: 'node22',
-        format: nodejs.OutputFormat.CJS,
-      },
-    });
-    this.functionUrl = this.function.addFunctionUrl({
-      authType: lambda.FunctionUrlAuthType.NONE,
-      invokeMode: lambda.InvokeMode.RESPONSE_STREAM,
-      ...(props.corsAllowedOrigins?.length
-        ? {
-            cors: {
-              allowedOrigins: [...props.corsAllowedOrigins],
-              allowedMethods: [lambda.HttpMethod.ALL],
-              allowedHeaders: [
-                'authorization',
-                'x-api-key',
-                'content-type',
-                'anthropic-version',
-                'anthropic-beta',
-                'openai-beta',
-                'idempotency-key',
-                'if-match',
-              ],
-              exposedHeaders: ['x-request-id', 'server-timing', 'etag', 'retry-after'],
-            },
-          }
-        : {}),
-    });
+    const environment: Record<string, string> = {
+      GATEWAY_CONFIG_SECRET_ID: this.configSecret.secret.secretArn,
+      GATEWAY_CONFIG_TTL_SECONDS: String(props.configTtl?.toSeconds() ?? DEFAULT_CONFIG_TTL_SECONDS),
+      GATEWAY_TABLE_NAME: this.table.table.tableName,
+      METRICS_NAMESPACE: namespace,
+      ...(props.openaiV1PrefixModels?.length ? { AWS_BEDROCK_MANTLE_OPENAI_V1_PREFIX_MODELS: props.openaiV1PrefixModels.join(',') } : {}),
+      NODE_OPTIONS: '--enable-source-maps',
+    };
+    this.compute = props.compute ?? 'function-url';
+    if (this.compute === 'web-function') {
+      this.webFunction = new lambda.WebFunction(this, 'WebFunction', {
+        code: lambda.WebFunctionCode.fromAssetToManagedBucket(bundleWebFunction()),
+        runtime: lambda.WebFunctionRuntime.NODEJS_24_X,
+        defaultEndpointAuth: lambda.WebFunctionAuthType.APPLICATION_MANAGED,
+        role: this.role,
+        logGroup,
+        timeout: FUNCTION_TIMEOUT,
+        maxConcurrencyPerEnvironment: props.maxConcurrencyPerEnvironment ?? DEFAULT_MAX_CONCURRENCY_PER_ENVIRONMENT,
+        ...(props.rateLimit !== undefined ? { defaultEndpoint: { rateLimit: props.rateLimit } } : {}),
+        // The Web Function has no getRemainingTimeInMillis: its in-band deadline comes from here.
+        environment: { ...environment, GATEWAY_REQUEST_TIMEOUT_SECONDS: String(FUNCTION_TIMEOUT.toSeconds()) },
+      });
+      this.url = `https://${this.webFunction.endpoint.domainName}/`;
+      this.acknowledgeWebFunctionCodeCopy();
+    } else {
+      this.function = new nodejs.NodejsFunction(this, 'Function', {
+        entry: path.join(PROJECT_ROOT, 'lambda', 'handler.ts'),
+        handler: 'handler',
+        projectRoot: PROJECT_ROOT,
+        depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+        runtime: lambda.Runtime.NODEJS_24_X,
+        architecture: lambda.Architecture.ARM_64,
+        memorySize: props.memorySize ?? DEFAULT_MEMORY_MB,
+        timeout: FUNCTION_TIMEOUT,
+        role: this.role,
+        logGroup,
+        ...(props.reservedConcurrency === undefined ? {} : { reservedConcurrentExecutions: props.reservedConcurrency }),
+        environment,
+        bundling: {
+          // Local esbuild (a devDependency), never Docker.
+          forceDockerBundling: false,
+          minify: true,
+          sourceMap: true,
+          sourcesContent: false,
+          target: 'node22',
+          format: nodejs.OutputFormat.CJS,
+        },
+      });
+      this.functionUrl = this.function.addFunctionUrl({
+        authType: lambda.FunctionUrlAuthType.NONE,
+        invokeMode: lambda.InvokeMode.RESPONSE_STREAM,
+        ...(props.corsAllowedOrigins?.length
+          ? {
+              cors: {
+                allowedOrigins: [...props.corsAllowedOrigins],
+                allowedMethods: [lambda.HttpMethod.ALL],
+                allowedHeaders: [
+                  'authorization',
+                  'x-api-key',
+                  'content-type',
+                  'anthropic-version',
+                  'anthropic-beta',
+                  'openai-beta',
+                  'idempotency-key',
+                  'if-match',
+                ],
+                exposedHeaders: ['x-request-id', 'server-timing', 'etag', 'retry-after'],
+              },
+            }
+          : {}),
+      });
+      this.url = this.functionUrl.url;
+    }
 
     const stack = Stack.of(this);
     const dashboardName = props.dashboardName ?? (id === 'Gateway' ? stack.stackName : `${stack.stackName}-${id}`);
     this.dashboard = new GatewayDashboard(this, 'Dashboard', { namespace, logGroup, dashboardName });
     this.alarms = new GatewayAlarms(this, 'Alarms', { namespace, logGroup, ...(props.alarmTopic ? { alarmTopic: props.alarmTopic } : {}) });
 
-    this.url = this.functionUrl.url;
     this.openAIBaseUrl = `${this.url}v1`;
     this.anthropicBaseUrl = Fn.join('', ['https://', Fn.select(2, Fn.split('/', this.url))]);
 
     this.acknowledgeNagFindings(logGroup, props);
+  }
+
+  /**
+   * cdk-nag findings on what aws-cdk-lib itself adds for Web Function code (`fromAssetToManagedBucket`):
+   * a versioned bucket the code is copied to, and the custom resource that copies it. Both are
+   * deployment plumbing, shared by the stack, touched only by CloudFormation.
+   */
+  private acknowledgeWebFunctionCodeCopy(): void {
+    const stack = Stack.of(this);
+    const reasons: [string, string][] = [
+      [
+        'AwsSolutions::AwsSolutions-S1',
+        'The bucket aws-cdk-lib creates to hold Web Function code: written only by the deployment, read only by Lambda; access logs would log CloudFormation.',
+      ],
+      [
+        'AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        'The code-copy custom resource aws-cdk-lib adds for Web Function code: its own logs only.',
+      ],
+      ['AwsSolutions::AwsSolutions-IAM5[Action::s3:Abort*]', 'The code-copy custom resource: multipart copies of the code object.'],
+      ['AwsSolutions::AwsSolutions-IAM5[Action::s3:DeleteObject*]', 'The code-copy custom resource: replaces the code object it copied.'],
+      [
+        'AwsSolutions::AwsSolutions-IAM5[Resource::<AWSCDKWebFunctionAssetBucket5B596593.Arn>/web-function/*]',
+        'The code-copy custom resource writes under the web-function/ prefix of the code bucket only.',
+      ],
+      [
+        'AwsSolutions::AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*]',
+        'The code-copy custom resource reads the CDK bootstrap asset bucket, where cdk deploy uploaded the bundle.',
+      ],
+    ];
+    for (const [id, reason] of reasons) Validations.of(stack).acknowledge({ id, reason });
   }
 
   /** cdk-nag (AwsSolutions) findings that are deliberate, each with its reason. */
@@ -237,6 +337,16 @@ export class MantleGateway extends Construct {
     }
     if (props.configTtl !== undefined && !props.configTtl.isUnresolved() && props.configTtl.toMilliseconds() > 3_600_000) {
       throw new Error('configTtl must be at most one hour: other instances see admin writes only after it.');
+    }
+    if (props.compute !== undefined && props.compute !== 'function-url' && props.compute !== 'web-function') {
+      throw new Error(`compute must be "function-url" or "web-function" (got "${String(props.compute)}").`);
+    }
+    const perEnv = props.maxConcurrencyPerEnvironment;
+    if (perEnv !== undefined && !Token.isUnresolved(perEnv) && (!Number.isInteger(perEnv) || perEnv < 1 || perEnv > 128)) {
+      throw new Error('maxConcurrencyPerEnvironment must be a whole number from 1 to 128.');
+    }
+    if (props.rateLimit !== undefined && !Token.isUnresolved(props.rateLimit) && !RATE_LIMITS.has(props.rateLimit)) {
+      throw new Error('rateLimit must be 0, 100–1,000 in steps of 100, or 2,000–10,000 in steps of 1,000 (requests per second).');
     }
     if (props.metricsNamespace !== undefined && !Token.isUnresolved(props.metricsNamespace) && !/^[\w.\-/#:]{1,255}$/.test(props.metricsNamespace))
       throw new Error('metricsNamespace must be 1–255 of letters, digits and . - _ / # :');

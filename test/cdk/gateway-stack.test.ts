@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, CfnParameter, Duration, Stack, Validations } from 'aws-cdk-lib';
@@ -327,6 +327,25 @@ describe('npx cdk synth', () => {
     expect(res.status).toBe(0);
   }, 200_000);
 
+  it('`cdk synth -c compute=web-function` produces a Web Function on nodejs24.x with an ApplicationManaged endpoint and no Function URL', () => {
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('AWS_') && v !== undefined) env[k] = v;
+    const out = mkdtempSync(join(tmpdir(), 'cdk-synth-web-'));
+    const res = spawnSync('npx', ['cdk', 'synth', 'MantleGateway', '-c', 'compute=web-function', '--quiet', '--no-notices', '--output', out], {
+      cwd: ROOT,
+      env: { ...env, CDK_DISABLE_VERSION_CHECK: '1' },
+      encoding: 'utf8',
+      timeout: 180_000,
+    });
+    expect(res.status).toBe(0);
+    const template = JSON.parse(readFileSync(join(out, 'MantleGateway.template.json'), 'utf8'));
+    const types = Object.values(template.Resources as Record<string, { Type: string; Properties: any }>);
+    expect(types.filter((r) => r.Type === 'AWS::Lambda::WebFunction')).toHaveLength(1);
+    expect(types.some((r) => r.Type === 'AWS::Lambda::Url')).toBe(false);
+    expect(types.find((r) => r.Type === 'AWS::Lambda::WebFunctionRevision')!.Properties.BuildConfig.RuntimeConfig.Runtime).toBe('nodejs24.x');
+    expect(types.find((r) => r.Type === 'AWS::Lambda::WebFunctionEndpoint')!.Properties.AuthType).toBe('ApplicationManaged');
+  }, 200_000);
+
   it('tells `cdk synth MantleGatewayCustomerRole` without context what to pass', () => {
     const env: Record<string, string> = {};
     for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('AWS_') && v !== undefined) env[k] = v;
@@ -341,4 +360,67 @@ describe('npx cdk synth', () => {
     expect(res.stderr).toContain('-c gatewayRoleArn=');
     expect(res.stderr).toContain('-c externalId=');
   }, 200_000);
+});
+
+describe('MantleGateway stack on the Web Function target', () => {
+  let template: Template;
+  beforeAll(() => {
+    template = synth({ gateway: { compute: 'web-function', rateLimit: 200 } });
+  });
+
+  it('deploys a Web Function on Node.js 24 with an ApplicationManaged endpoint, and no Function URL', () => {
+    template.resourceCountIs('AWS::Lambda::WebFunction', 1);
+    template.resourceCountIs('AWS::Lambda::Url', 0);
+    template.hasResourceProperties('AWS::Lambda::WebFunctionRevision', {
+      BuildConfig: Match.objectLike({ RuntimeConfig: { Runtime: 'nodejs24.x' } }),
+    });
+    template.hasResourceProperties('AWS::Lambda::WebFunctionEndpoint', { AuthType: 'ApplicationManaged', ThrottleConfig: { RateLimit: 200 } });
+  });
+
+  it('runs 64 requests per environment for 900 s, with the deadline passed as GATEWAY_REQUEST_TIMEOUT_SECONDS', () => {
+    const revision = Object.values(template.findResources('AWS::Lambda::WebFunctionRevision'))[0] as any;
+    const body = JSON.stringify(revision.Properties);
+    expect(body).toContain('"GATEWAY_REQUEST_TIMEOUT_SECONDS":"900"');
+    expect(body).toContain('"GATEWAY_TABLE_NAME"');
+    expect(body).toMatch(/"MaxConcurrency(PerEnvironment)?":64/);
+    expect(body).toContain('"TimeoutSeconds":900');
+  });
+
+  it('keeps the output names; FunctionUrl is the endpoint URL ending in /', () => {
+    for (const name of ['FunctionUrl', 'OpenAIBaseUrl', 'AnthropicBaseUrl', 'GatewayRoleArn', 'ConfigSecretArn', 'DashboardName', 'TableName'])
+      template.hasOutput(name, {});
+    template.hasOutput('FunctionUrl', {
+      Value: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [Match.stringLikeRegexp('WebFunctionEndpoint'), 'DomainName'] }, '/']] },
+    });
+  });
+
+  it('keeps the same role, table grants, dashboard and alarms', () => {
+    const granted = statements(template).map((s) => ([] as string[]).concat(s.Action).sort().join(','));
+    expect(granted).toEqual(
+      expect.arrayContaining(['dynamodb:DeleteItem,dynamodb:GetItem,dynamodb:PutItem,dynamodb:Query,dynamodb:UpdateItem', 'bedrock-mantle:CreateInference']),
+    );
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 4);
+  });
+
+  it.each([
+    [{ compute: 'web-function' as const, maxConcurrencyPerEnvironment: 200 }, /maxConcurrencyPerEnvironment/],
+    [{ compute: 'web-function' as const, rateLimit: 150 }, /rateLimit/],
+  ])('refuses invalid props early: %j', (props, message) => {
+    const app = new App();
+    const stack = new MantleGatewayStack(app, 'Ok');
+    expect(() => new MantleGateway(stack, `Bad${Math.random()}`, props)).toThrow(message);
+  });
+
+  it('passes cdk-nag AwsSolutions, every acknowledged finding with a reason', () => {
+    const app = new App({ outdir: mkdtempSync(join(tmpdir(), 'cdk-nag-web-')) });
+    new MantleGatewayStack(app, 'MantleGatewayWeb', { gateway: { compute: 'web-function' } });
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    const write = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    try {
+      expect(() => app.synth()).not.toThrow();
+    } finally {
+      write.mockRestore();
+    }
+  });
 });
