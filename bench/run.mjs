@@ -77,6 +77,11 @@ doc.groups = [{ name: 'bench-group', targets: ['bench/gpt-oss-120b', 'bench-back
 writeFileSync(configFile, JSON.stringify(doc, null, 2));
 const gateway = await startProcess([CLI, 'serve', '--config', configFile, '--port', '0'], /listening on (http:\/\/\S+)/, { ...cloudInfo.environment });
 const gatewayPid = gateway.child.pid;
+// The same gateway on the Web Function target: its own HTTP server, the production code path (no emulator).
+const web = await startProcess([CLI, 'serve', '--target', 'web-function', '--config', configFile, '--port', '0'], /listening on (http:\/\/\S+)/, {
+  ...cloudInfo.environment,
+});
+
 // The same gateway with one applying limit (requests and tokens per subject per minute, never
 // reached): a conditional reservation before the call and a settlement after it, on the local DynamoDB.
 const limitConfigFile = join(dir, '.bench-gateway-limit.json');
@@ -97,6 +102,7 @@ const systems = [
   { name: 'floor', url: `${floor.match[1]}/v1/chat/completions`, auth: `Bearer ${DEV_API_KEY}`, model: 'openai.gpt-oss-120b' },
   { name: 'gateway', url: `${gateway.match[1]}/v1/chat/completions`, auth: `Bearer ${token}`, model: 'bench/gpt-oss-120b' },
   { name: 'gateway-sigv4', url: `${gateway.match[1]}/v1/chat/completions`, auth: `Bearer ${token}`, model: 'sigv4/gpt-oss-120b' },
+  { name: 'gateway-web', url: `${web.match[1]}/v1/chat/completions`, auth: `Bearer ${token}`, model: 'bench/gpt-oss-120b' },
   { name: 'gateway-group', url: `${gateway.match[1]}/v1/chat/completions`, auth: `Bearer ${token}`, model: 'bench-group' },
   { name: 'gateway-limit', url: `${limited.match[1]}/v1/chat/completions`, auth: `Bearer ${token}`, model: 'bench/gpt-oss-120b' },
 ];
@@ -157,6 +163,8 @@ const cpu = {
   throughput: { seconds: 0, requests: 0 },
   floorSequential: { seconds: 0, requests: 0 },
   floorThroughput: { seconds: 0, requests: 0 },
+  webSequential: { seconds: 0, requests: 0 },
+  webThroughput: { seconds: 0, requests: 0 },
 };
 /** The process whose CPU a system's requests are charged to, and where to add it up. */
 const cpuAccount = (name, phase) =>
@@ -164,7 +172,9 @@ const cpuAccount = (name, phase) =>
     ? [gatewayPid, cpu[phase]]
     : name === 'floor'
       ? [floor.child.pid, cpu[phase === 'sequential' ? 'floorSequential' : 'floorThroughput']]
-      : undefined;
+      : name === 'gateway-web'
+        ? [web.child.pid, cpu[phase === 'sequential' ? 'webSequential' : 'webThroughput']]
+        : undefined;
 
 async function sequential(system, n) {
   const account = cpuAccount(system.name, 'sequential');
@@ -220,7 +230,35 @@ for (let round = 0; round < ROUNDS; round++) {
   for (const s of order) await streamed(s, STREAMED_PER_ROUND);
   for (const s of order) await throughput(s);
 }
+// 64 concurrent streams through each target (each ~20 events, 20 ms apart): the peak RSS of each process.
+async function concurrentStreams(system) {
+  const body = Buffer.from(JSON.stringify({ model: system.model, stream: true, messages: [{ role: 'user', content: PADDING }], x_sim: { eventDelayMs: 20 } }));
+  const url = new URL(system.url);
+  const one = () =>
+    new Promise((resolve, reject) => {
+      const req = request(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: 'POST',
+          agent: agents.get(system.name),
+          headers: { authorization: system.auth, 'content-type': 'application/json', 'content-length': body.length },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', resolve);
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  await Promise.all(Array.from({ length: 64 }, one));
+}
+await concurrentStreams(systems.find((s) => s.name === 'gateway'));
+await concurrentStreams(systems.find((s) => s.name === 'gateway-web'));
 const gatewayPeakRssMiB = peakRssMiB(gatewayPid);
+const webPeakRssMiB = peakRssMiB(web.child.pid);
 
 // --- module load and cold path ----------------------------------------------------------------
 const handlerBundle = join(ROOT, 'dist', 'lambda', 'handler.js');
@@ -267,7 +305,7 @@ const hotCounter = JSON.parse(hot.stdout.trim().split('\n').at(-1));
 const identityRun = spawnSync(process.execPath, [join(ROOT, 'dist', 'bench-identity.js')], { encoding: 'utf8' });
 const identity = JSON.parse(identityRun.stdout.trim().split('\n').at(-1));
 
-await Promise.all([stop(gateway.child), stop(limited.child), stop(floor.child), stop(cloud.child)]);
+await Promise.all([stop(gateway.child), stop(web.child), stop(limited.child), stop(floor.child), stop(cloud.child)]);
 
 // --- report ----------------------------------------------------------------------------------
 const stats = (values) => {
@@ -327,6 +365,42 @@ const result = {
       ttfbP50Ms: added('gateway-limit', 'ttfbMs', 'p50'),
     },
   },
+  /** Both compute targets side by side: the Web Function row is the production code path, with no emulator in it. */
+  computeTargets: (() => {
+    const perRequestUs = (phase) => Number(((cpu[phase].seconds / cpu[phase].requests) * 1e6).toFixed(1));
+    const functionUrlCpuUs = Number(((cpu.throughput.seconds / cpu.throughput.requests) * 1e6).toFixed(1));
+    const webCpuUs = perRequestUs('webThroughput');
+    // Cost per million streamed requests of 20 s, at published Lambda prices (arm64, us-east-1):
+    // a Function URL bills the whole 20 s of a 1 GB function; a Web Function bills active CPU and
+    // memory over each environment's life, which 64 concurrent streams share. Web Function unit
+    // prices are not published: they stay named variables of the formula.
+    const STREAM_SECONDS = 20;
+    const LAMBDA_ARM_GB_SECOND_USD = 0.0000133334;
+    const LAMBDA_REQUEST_USD = 0.2 / 1e6;
+    const functionUrlUsdPerMillion = Number(((STREAM_SECONDS * 1 * LAMBDA_ARM_GB_SECOND_USD + LAMBDA_REQUEST_USD) * 1e6).toFixed(2));
+    return {
+      functionUrl: {
+        addedLatencyP50Ms: added('gateway', 'latencyMs', 'p50'),
+        addedTtfbP50Ms: added('gateway', 'ttfbMs', 'p50'),
+        addedChunkP99Ms: added('gateway', 'chunkDelayMs', 'p99'),
+        cpuPerRequestUsConcurrency32: functionUrlCpuUs,
+        peakRssMiB: Number(gatewayPeakRssMiB.toFixed(1)),
+        usdPerMillion20sStreams: functionUrlUsdPerMillion,
+        costFormula: `1e6 × (20 s × 1 GB × $${LAMBDA_ARM_GB_SECOND_USD}/GB-s + $0.20/1e6 per request)`,
+      },
+      webFunction: {
+        addedLatencyP50Ms: added('gateway-web', 'latencyMs', 'p50'),
+        addedTtfbP50Ms: added('gateway-web', 'ttfbMs', 'p50'),
+        addedChunkP99Ms: added('gateway-web', 'chunkDelayMs', 'p99'),
+        cpuPerRequestUsConcurrency32: webCpuUs,
+        cpuPerRequestUsSequential: perRequestUs('webSequential'),
+        peakRssMiB: Number(webPeakRssMiB.toFixed(1)),
+        cpuSecondsPerRequest: Number((webCpuUs / 1e6).toFixed(6)),
+        costFormula:
+          '1e6 × (P_request + cpuSecondsPerRequest × P_cpu_second + (2 GB × 20 s / 64 concurrent) × P_gb_second), with P_request, P_cpu_second and P_gb_second the Web Function prices (not published)',
+      },
+    };
+  })(),
   /** What a two-target group with a healthy first target adds over the plain gateway row. */
   groupOverGateway: {
     latencyP50Ms: Number((bySystem['gateway-group'].latencyMs.p50 - bySystem.gateway.latencyMs.p50).toFixed(3)),
