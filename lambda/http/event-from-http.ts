@@ -47,3 +47,17 @@ export function toFunctionUrlEvent(req: IncomingMessage, body: Buffer, requestId
     isBase64Encoded: body.length !== 0 && !isText,
   };
 }
+
+/** Reads a request body whole; resolves undefined when it is over `limit` bytes (the caller answers 413). */
+export function readRequestBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= limit) chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size > limit ? undefined : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, ServerResponse, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { closeServer, listen } from './listen';
-import { toFunctionUrlEvent } from '../http/event-from-http';
+import { readRequestBody, toFunctionUrlEvent } from '../http/event-from-http';
 import { DEFAULT_STREAM_CONTENT_TYPE, HTTP_INTEGRATION_CONTENT_TYPE, LocalResponseStream, PRELUDE_DELIMITER, type StreamingHandler } from './awslambda';
 
 /** Lambda's own limit on a Function URL request payload. */
@@ -22,19 +22,6 @@ export interface RunningServer {
   readonly url: string;
   readonly server: Server;
   close(): Promise<void>;
-}
-
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) chunks.push(chunk);
-    });
-    req.on('end', () => resolve(size > limit ? undefined : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 /**
@@ -157,7 +144,7 @@ export async function startFunctionUrlServer(options: FunctionUrlServerOptions):
 
   async function invoke(req: IncomingMessage, res: ServerResponse, given?: Buffer): Promise<void> {
     const requestId = randomUUID();
-    const body = given ?? (await readBody(req, FUNCTION_URL_MAX_REQUEST_BYTES).catch(() => undefined));
+    const body = given ?? (await readRequestBody(req, FUNCTION_URL_MAX_REQUEST_BYTES).catch(() => undefined));
     if (body === undefined) {
       res
         .writeHead(413, { 'content-type': 'application/json' })

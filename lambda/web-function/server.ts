@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { RequestPath } from '../http/request-path';
-import { toFunctionUrlEvent } from '../http/event-from-http';
+import { readRequestBody, toFunctionUrlEvent } from '../http/event-from-http';
 import type { GatewayLambdaContext } from '../http/request-context';
 import { logger } from '../kernel/log';
 
@@ -18,7 +18,7 @@ export const SHUTDOWN_BUDGET_MS = 700;
 export interface WebFunctionServerOptions {
   /** The function's timeout: each request's in-band deadline derives from it. */
   readonly requestTimeoutSeconds?: number;
-  /** Where logs and records go when the server itself has something to say. */
+  /** The clock deadlines are measured with. */
   readonly now?: () => number;
 }
 
@@ -32,20 +32,6 @@ export interface WebFunctionServer {
    * marked partial) and resolve when the records are out.
    */
   shutdown(): Promise<void>;
-}
-
-/** Reads a request body, or undefined when it is over the limit. */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) chunks.push(chunk);
-    });
-    req.on('end', () => resolve(size > limit ? undefined : Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }
 
 /**
@@ -64,7 +50,7 @@ export function createWebFunctionServer(path: RequestPath, options: WebFunctionS
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const header = req.headers['lambda-web-request-id'];
     const requestId = typeof header === 'string' && /^[\w-]{1,128}$/.test(header) ? header : randomUUID();
-    const body = await readBody(req, WEB_FUNCTION_MAX_REQUEST_BYTES).catch(() => undefined);
+    const body = await readRequestBody(req, WEB_FUNCTION_MAX_REQUEST_BYTES).catch(() => undefined);
     if (body === undefined) {
       res.writeHead(413, { 'content-type': 'application/json' }).end(
         JSON.stringify({
@@ -117,7 +103,7 @@ export function createWebFunctionServer(path: RequestPath, options: WebFunctionS
   }
 
   const server = createServer((req, res) => void serve(req, res));
-  // Lambda drops upgrades; locally, answer them through the same path (the gateway refuses them).
+  // Longer than the load balancer's idle timeout in front of the endpoint, so it closes first.
   server.keepAliveTimeout = 65_000;
 
   return {
