@@ -1,5 +1,6 @@
 import type { Principal } from '../auth/principal';
 import type { GatewayConfig, ResolvedModel } from '../config/gateway-config';
+import type { Price } from '../config/schema';
 import type { RequestContext } from '../http/request-context';
 import { GatewayError, InvalidRequestError } from '../kernel/errors';
 import { REQUEST_ONLY, reservationOf } from '../limits/amounts';
@@ -56,6 +57,19 @@ function eligibleTargets(
   return eligible;
 }
 
+/** Each price component at its highest among the targets (undefined when one has no price): a reservation never underprices. */
+export function dearestPrice(prices: readonly (Price | undefined)[]): Price | undefined {
+  if (prices.some((p) => p === undefined)) return undefined;
+  const all = prices as readonly Price[];
+  const max = (f: (p: Price) => number): number => Math.max(...all.map(f));
+  return {
+    input: max((p) => p.input),
+    cachedInput: max((p) => p.cachedInput ?? p.input),
+    cacheWrite: max((p) => p.cacheWrite ?? p.input),
+    output: max((p) => p.output),
+  };
+}
+
 /** Of several refusals, the one the client gets: the last, or for throttles the one asking the shortest wait. */
 function finalRefusal(errors: readonly GatewayError[]): GatewayError {
   const throttles = errors.filter((e) => e.status === 429 && e.headers['retry-after'] !== undefined);
@@ -80,7 +94,7 @@ export function inference(surface: ApiSurface): Endpoint {
     if (!group) return callTarget(ctx, services, surface, body, config, principal, eligible[0]!, undefined);
 
     // Limits on the group's name and on subjects are reserved once, for the request.
-    const dearest = eligible.map((t) => priceOf(t.model)).reduce((a, b) => (!a || !b ? undefined : a.output >= b.output && a.input >= b.input ? a : b));
+    const dearest = dearestPrice(eligible.map((t) => priceOf(t.model)));
     await admitUnderLimits(ctx, services, {
       config,
       principal,

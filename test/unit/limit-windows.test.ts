@@ -1,3 +1,4 @@
+import { dearestPrice } from '../../lambda/endpoints/inference';
 import { outputCap, reservationOf, usdNanos } from '../../lambda/limits/amounts';
 import { shardShare } from '../../lambda/limits/limit-counters';
 import { resetDuration, windowOf } from '../../lambda/limits/window';
@@ -47,5 +48,17 @@ describe('reservations', () => {
     const shares = Array.from({ length: 8 }, (_, i) => shardShare(1003, 8, i));
     expect(shares.reduce((a, b) => a + b, 0)).toBe(1003);
     expect(Math.max(...shares) - Math.min(...shares)).toBeLessThanOrEqual(1);
+  });
+});
+
+describe("a group's reservation price", () => {
+  it('takes each component at its highest, so no target costs more than the reservation', () => {
+    expect(
+      dearestPrice([
+        { input: 5, output: 10 },
+        { input: 1, cachedInput: 0.1, cacheWrite: 6, output: 30 },
+      ]),
+    ).toEqual({ input: 5, cachedInput: 5, cacheWrite: 6, output: 30 });
+    expect(dearestPrice([{ input: 1, output: 1 }, undefined])).toBeUndefined();
   });
 });
