@@ -458,4 +458,6 @@ result.met = {
   moduleLoad: result.handler.moduleLoadOverNodeMs <= TARGETS.moduleLoadOverNodeMs,
 };
 writeFileSync(join(dir, 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
+// The Web Function bundle alone under 64 concurrent streams (its own results file).
+spawnSync(process.execPath, [join(ROOT, 'bench', 'web-function-rss.mjs')], { stdio: 'inherit' });
 console.log(JSON.stringify(result, null, 2));
