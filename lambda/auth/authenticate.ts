@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { AuthenticationError } from '../kernel/errors';
 import type { GatewayConfig } from '../config/gateway-config';
-import type { Principal } from './principal';
+import { principalFor, type Principal } from './principal';
 import { hashToken, TOKEN_PREFIX } from './tokens';
 
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
@@ -30,11 +30,5 @@ export function authenticate(headers: Readonly<Record<string, string>>, config: 
   if (!record || !timingSafeEqual(Buffer.from(record.hash), Buffer.from(hash))) throw new AuthenticationError();
   if (record.revoked) throw new AuthenticationError();
   if (record.expiresAt && Date.parse(record.expiresAt) <= now) throw new AuthenticationError();
-  return {
-    subject: record.subject,
-    tokenId: record.id,
-    isAdmin: config.admins.has(record.subject),
-    teams: config.teamsOf.get(record.subject) ?? [],
-    via: 'document',
-  };
+  return principalFor(record.subject, record.id, 'document', config);
 }

@@ -3,7 +3,7 @@ import type { GatewayConfig } from '../config/gateway-config';
 import { AuthenticationError, StateUnavailableError } from '../kernel/errors';
 import { authenticate, presentedToken } from './authenticate';
 import type { JwtVerifier } from './jwt-verifier';
-import type { Principal } from './principal';
+import { principalFor, type Principal } from './principal';
 import { isTableToken, type TableTokens } from './table-tokens';
 import { hashToken, TOKEN_PREFIX } from './tokens';
 
@@ -36,12 +36,6 @@ export class Authenticator {
       throw error;
     }
     if (!record) throw new AuthenticationError();
-    return {
-      subject: record.subject,
-      tokenId: record.id,
-      isAdmin: config.admins.has(record.subject),
-      teams: config.teamsOf.get(record.subject) ?? [],
-      via: 'table',
-    };
+    return principalFor(record.subject, record.id, 'table', config);
   }
 }

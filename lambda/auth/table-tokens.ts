@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { TableUnavailableError, type StateTable } from '../aws/state-table';
+import type { StateTable } from '../aws/state-table';
 import { TOKEN_PREFIX, hashToken } from './tokens';
 
 /** Random bytes of a table token (as a document token's). */
@@ -146,5 +146,3 @@ export class TooManyTokensError extends Error {
     super(`${subject} already holds ${MAX_TABLE_TOKENS_PER_SUBJECT} live tokens; revoke one first.`);
   }
 }
-
-export { TableUnavailableError };

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, rename, writeFile } from 'node:fs/promises';
-import { lock } from 'proper-lockfile';
 import { GatewayConfig } from './gateway-config';
 
 /** A configuration document's text and the version (ETag) it had when read. */
@@ -62,6 +61,10 @@ export class FileDocumentStore implements DocumentStore {
   }
 
   private async writeNow(text: string, baseVersion: string | undefined): Promise<StoredDocument> {
+    // Loaded on first write: proper-lockfile brings graceful-fs, which patches fs when loaded, and a
+    // gateway on a secret (Lambda) never writes a file.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { lock } = require('proper-lockfile') as typeof import('proper-lockfile');
     // realpath: false, so a file that does not exist yet (init, npm run dev) can be locked too.
     const release = await lock(this.path, { realpath: false, lockfilePath: `${this.path}.lock`, stale: FILE_LOCK_STALE_MS, retries: FILE_LOCK_RETRIES });
     try {

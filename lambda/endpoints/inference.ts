@@ -115,12 +115,11 @@ export function inference(surface: ApiSurface): Endpoint {
           refusals.push(error);
           continue; // this target's own limits lack room: skipped like a cooling one
         }
-        if (!movesOn(error) || last) {
-          if (movesOn(error) && refusals.length) throw finalRefusal([...refusals, error]);
-          throw error;
-        }
-        if (error.status === 429) services.targets.cool(target, retryAfterMs(error.headers['retry-after']));
+        if (!movesOn(error)) throw error;
+        // Every 429 cools its target, the last one too (a limit's own 429 is not the target's).
+        if (error.status === 429 && !(error instanceof LimitExceededError)) services.targets.cool(target, retryAfterMs(error.headers['retry-after']));
         refusals.push(error);
+        if (last) throw finalRefusal(refusals);
       }
     }
     throw finalRefusal(refusals);

@@ -4,7 +4,7 @@ import type { LimitConfig, Price } from '../config/schema';
 import { priceOf } from '../usage/cost';
 import type { RequestContext } from '../http/request-context';
 import type { Amounts } from '../limits/amounts';
-import type { Admission } from '../limits/admission';
+import { NO_ADMISSION, type Admission } from '../limits/admission';
 import { applyingLimits } from '../limits/applying-limits';
 import { PriceUnknownError } from '../limits/limit-errors';
 import { settlementOf } from '../limits/settlement';
@@ -28,15 +28,13 @@ export interface LimitedRequest {
   readonly background: boolean;
 }
 
-const NOTHING: Admission = { headers: {}, settle: async () => undefined };
-
 /**
  * Admits a request under the limits that apply to it (none, and no table call, without a state
  * table or without applying limits), and settles its reservations when its exchange ends.
  */
 export async function admitUnderLimits(ctx: RequestContext, services: GatewayServices, req: LimitedRequest): Promise<Admission> {
   const state = services.state;
-  if (!state || req.config.document.limits.length === 0) return NOTHING;
+  if (!state || req.config.document.limits.length === 0) return NO_ADMISSION;
   const all = req.config.document.limits;
   const who = { subject: req.principal.subject, teams: req.principal.teams };
   const groupLevel = (group: string) => applyingLimits(all, { ...who, models: [group] });
@@ -53,7 +51,7 @@ export async function admitUnderLimits(ctx: RequestContext, services: GatewaySer
       limits = limits.filter((l) => !taken.has(l));
     }
   }
-  if (limits.length === 0) return NOTHING;
+  if (limits.length === 0) return NO_ADMISSION;
   const spend = limits.find((l) => l.usd !== undefined);
   if (spend && (req.model || req.groupName) && !req.price) throw new PriceUnknownError(req.model?.id ?? req.groupName!, spend.name);
   const admission = await ctx.record.time('limits', () =>

@@ -31,7 +31,7 @@ export interface Admission {
 }
 
 /** No applying limit, or limits skipped while the table is unreachable: nothing to settle. */
-const FREE: Admission = { headers: {}, settle: async () => undefined };
+export const NO_ADMISSION: Admission = { headers: {}, settle: async () => undefined };
 
 interface Taken {
   readonly limit: LimitConfig;
@@ -77,7 +77,7 @@ export class LimitAdmission {
     exchange: Exchange,
     onStoreFailure: 'allow' | 'deny',
   ): Promise<Admission> {
-    if (limits.length === 0) return FREE;
+    if (limits.length === 0) return NO_ADMISSION;
     for (const limit of limits) this.checkFits(limit, amounts);
     const now = this.now();
     const attempts = await Promise.allSettled(limits.map((limit) => this.reserveOne(limit, subject, amounts, now)));
@@ -90,7 +90,7 @@ export class LimitAdmission {
       if (onStoreFailure === 'deny') throw new StateUnavailableError('limits', unavailable.reason);
       exchange.note('limitStore', 'unavailable');
       this.log.log('WARN', 'limits skipped: the state table is unreachable', { error: unavailable.reason.message });
-      return FREE;
+      return NO_ADMISSION;
     }
     if (refused.length) {
       const first = refused[0]!;

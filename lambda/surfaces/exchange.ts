@@ -84,10 +84,6 @@ export class Exchange {
     return this.errorFormat.name === 'anthropic';
   }
 
-  public get subject(): string | undefined {
-    return this.subjectValue;
-  }
-
   public get route(): ExchangeRoute | undefined {
     return this.routeValue;
   }
@@ -121,11 +117,6 @@ export class Exchange {
   public answered(result: AnswerResult): void {
     if (this.answerValue) throw new ExchangeStateError('answer already settled');
     this.answerValue = result;
-  }
-
-  /** The usage of the answer so far, for settling limits. */
-  public get answer(): AnswerResult | undefined {
-    return this.answerValue;
   }
 
   /** Work to do once the exchange ended (settling limits), started after the client's last byte. */

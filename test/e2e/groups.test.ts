@@ -96,16 +96,21 @@ describe('model groups: fallback across accounts and regions', () => {
     }
   }
 
-  it('gives one 429 with the shortest Retry-After when every target refused', async () => {
+  it('gives one 429 with the shortest Retry-After when every target refused, and cools every target', async () => {
     gw.simulator.throttleAccount(DEV_ACCESS_KEY_ID, 7);
-    gw.simulator.throttleAccount('bearer', 3);
+    gw.simulator.throttleAccount('bearer', 9);
     const res = await call(`${gw.url}/v1/chat/completions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${gw.tokens.alice}`, 'content-type': 'application/json' },
       body: JSON.stringify({ model: 'oss-anywhere', messages: [{ role: 'user', content: 'hi' }] }),
     });
     expect(res.status).toBe(429);
-    expect(res.headers.get('retry-after')).toBe('3');
+    expect(res.headers.get('retry-after')).toBe('7');
+    // Both targets are cooling now: the one whose cooling ends first (sim, 7 s against 9 s) is tried.
+    gw.simulator.unthrottle();
+    const from = gw.simulator.requests.length;
+    await alice.chat.completions.create({ model: 'oss-anywhere', messages: [{ role: 'user', content: 'after' }] });
+    expect(accountsOf(from)).toEqual(['sim']);
   });
 
   it('skips a cooled target until its time is up, then uses it again', async () => {
